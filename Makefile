@@ -1,0 +1,68 @@
+# The README's commands: `make run` (the app on SQLite with demo data) and `make test` (the suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+# Django 6 needs Python 3.12 or newer; .python-version selects 3.12 under pyenv.
+PYTHON := $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test test-fast e2e-deps lint migrations-check messages bench clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    - set up (venv, database, demo data) and serve http://127.0.0.1:$(PORT)/"
+	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects PostgreSQL)"
+	@echo "make lint   - ruff, migrations check"
+	@echo "make bench  - benchmarks (tables printed)"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is required (Django 6). Install it, e.g. 'pyenv install 3.12'." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip>=25.3"
+	# xstatic-bootstrap builds with setuptools' pkg_resources, gone from setuptools 81.
+	$(PY) -m pip install --quiet --disable-pip-version-check --build-constraint constraints.txt -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=true $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=true $(MANAGE) setup_demo
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's chromium through Playwright (never `playwright install`).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed e2e-deps
+	DJANGO_TESTING=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_TESTING=true $(MANAGE) makemigrations --check --dry-run
+
+migrations-check: $(VENV)/.installed
+	DJANGO_TESTING=true $(MANAGE) makemigrations --check --dry-run
+
+# Regenerate and compile the fr/en catalogues (one per app, plus locale/ for templates/ and config/).
+messages: $(VENV)/.installed
+	for app in registry assessment recommendations; do \
+		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(VENV)/bin/django-admin makemessages -l fr -l en --no-obsolete -e py,html,txt); done
+	DJANGO_TESTING=true $(MANAGE) makemessages -l fr -l en --no-obsolete -e py,html,txt \
+		-i "registry/*" -i "assessment/*" -i "recommendations/*" -i ".venv/*" -i "tests/*" -i "scripts/*" -i "bench/*" -i "staticfiles/*"
+	DJANGO_TESTING=true $(MANAGE) compilemessages -i ".venv" --verbosity 0
+
+bench: $(VENV)/.installed
+	@for b in bench/*.py; do DJANGO_TESTING=true $(PY) $$b; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,198 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Commune,
+    Departement,
+    Initiative,
+    InitiativeType,
+    Label,
+    Need,
+    PacteAction,
+    PacteOrientation,
+    ProductCategory,
+    Status,
+    StatusChange,
+)
+from .services import change_status
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["insee_code", "name", "departement", "population", "latitude", "longitude"]
+    list_filter = ["departement"]
+    search_fields = ["insee_code", "name"]
+    list_select_related = ["departement"]
+    autocomplete_fields = ["departement"]
+
+
+class ReferenceItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en"]
+    search_fields = ["code", "name", "name_en"]
+
+
+admin.site.register(ProductCategory, ReferenceItemAdmin)
+admin.site.register(PacteOrientation, ReferenceItemAdmin)
+
+
+@admin.register(InitiativeType)
+class InitiativeTypeAdmin(ReferenceItemAdmin):
+    pass
+
+
+@admin.register(Label)
+class LabelAdmin(ReferenceItemAdmin):
+    list_display = [*ReferenceItemAdmin.list_display, "family"]
+    list_filter = ["family"]
+
+
+@admin.register(Need)
+class NeedAdmin(ReferenceItemAdmin):
+    pass
+
+
+@admin.register(PacteAction)
+class PacteActionAdmin(ReferenceItemAdmin):
+    list_display = [*ReferenceItemAdmin.list_display, "official"]
+    list_filter = ["official"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _transition_action(to_status: str, description):
+    """An admin action moving the selected initiatives to `to_status` through the workflow."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        moved, refused = 0, []
+        for initiative in queryset:
+            try:
+                change_status(initiative=initiative, to_status=to_status, by=request.user)
+                moved += 1
+            except ValidationError as error:
+                refused.append(f"{initiative}: {' '.join(error.messages)}")
+        if moved:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d initiative moved to “%(status)s”.",
+                    "%(count)d initiatives moved to “%(status)s”.",
+                    moved,
+                )
+                % {"count": moved, "status": Status(to_status).label},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            modeladmin.message_user(request, message, messages.WARNING)
+
+    action.__name__ = f"move_to_{to_status}"
+    return action
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "commune", "departement", "status", "updated_at"]
+    list_filter = ["status", "departement", "type", "legal_form", "labels", "needs"]
+    search_fields = ["name", "slug", "siret", "commune__name", "summary"]
+    list_select_related = ["type", "commune", "departement"]
+    autocomplete_fields = ["type", "commune", "owners"]
+    filter_horizontal = ["products", "labels", "needs"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["status", "departement", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [StatusChangeInline]
+    actions = [
+        _transition_action(Status.VALIDATED, _("Validate the selected initiatives")),
+        _transition_action(Status.REJECTED, _("Reject the selected initiatives")),
+        _transition_action(Status.ARCHIVED, _("Archive the selected initiatives")),
+    ]
+    fieldsets = [
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "type",
+                    "summary",
+                    "description",
+                    "legal_form",
+                    "siret",
+                    "rna",
+                    "founded_on",
+                ]
+            },
+        ),
+        (
+            _("Location"),
+            {
+                "fields": [
+                    "address",
+                    "postal_code",
+                    "commune",
+                    "departement",
+                    "latitude",
+                    "longitude",
+                ]
+            },
+        ),
+        (_("Public contact"), {"fields": ["website", "email", "phone", "opening_hours"]}),
+        (_("Products and labels"), {"fields": ["products", "labels"]}),
+        (
+            _("Sourcing facts"),
+            {
+                "fields": [
+                    "partner_producers",
+                    "regional_purchase_share",
+                    "short_circuit_share",
+                    "organic_share",
+                    "quality_share",
+                    "producer_price_share",
+                    "intermediaries",
+                    "max_sourcing_distance_km",
+                    "staff_fte",
+                    "weekly_opening_hours",
+                    "step_free_access",
+                ]
+            },
+        ),
+        (_("Needs and obstacles"), {"fields": ["needs"]}),
+        (_("Workflow"), {"fields": ["status", "owners", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status", "from_status"]
+    search_fields = ["initiative__name", "reason"]
+    list_select_related = ["initiative", "changed_by"]
+    autocomplete_fields = ["initiative"]
+    readonly_fields = [
+        "initiative",
+        "from_status",
+        "to_status",
+        "changed_by",
+        "changed_at",
+        "reason",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,451 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .validators import (
+    LATITUDE_RANGE,
+    LONGITUDE_RANGE,
+    validate_latitude,
+    validate_longitude,
+    validate_phone,
+    validate_postal_code,
+    validate_rna,
+    validate_siret,
+)
+
+
+class ReferenceItem(models.Model):
+    """A row of reference data with a stable code and a French and an English name."""
+
+    code = models.CharField(_("code"), max_length=30, primary_key=True)
+    name = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (French when no English name is given)."""
+        if self.name_en and (get_language() or "fr").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Commune(models.Model):
+    insee_code = models.CharField(_("INSEE code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("département"),
+    )
+    postal_codes = models.JSONField(
+        _("postal codes"), default=list, help_text=_("Every postal code that serves the commune.")
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self):
+        return f"{self.name} ({self.departement_id})"
+
+
+class InitiativeType(ReferenceItem):
+    description = models.TextField(_("definition"), blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("distribution type")
+        verbose_name_plural = _("distribution types")
+
+
+class ProductCategory(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+
+
+class Label(ReferenceItem):
+    family = models.CharField(
+        _("family"), max_length=100, blank=True, help_text=_("E.g. SIQO, regional brand.")
+    )
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+
+
+class Need(ReferenceItem):
+    """A category of needs and obstacles that initiatives declare (brief §4)."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("need or obstacle")
+        verbose_name_plural = _("needs and obstacles")
+
+
+class PacteOrientation(ReferenceItem):
+    """One of the six strategic orientations of the Pacte régional (O1–O6)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("Pacte orientation")
+        verbose_name_plural = _("Pacte orientations")
+
+
+class PacteAction(ReferenceItem):
+    """One of the ten flagship actions of the Pacte régional (A1–A10)."""
+
+    official = models.BooleanField(
+        _("official wording"),
+        default=False,
+        help_text=_("Unticked while the title is a working proposal awaiting the official text."),
+    )
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("Pacte action")
+        verbose_name_plural = _("Pacte actions")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VALIDATED = "validated", _("Validated")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
+
+
+# Which status may follow which. A validated initiative goes back to "submitted" when its owner
+# changes facts that matter for eligibility; a rejected one goes back to "draft" to be corrected.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.ARCHIVED}),
+    Status.SUBMITTED: frozenset({Status.VALIDATED, Status.REJECTED, Status.DRAFT}),
+    Status.VALIDATED: frozenset({Status.SUBMITTED, Status.ARCHIVED}),
+    Status.REJECTED: frozenset({Status.DRAFT, Status.ARCHIVED}),
+    Status.ARCHIVED: frozenset(),
+}
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", _("Association (loi 1901)")
+    SCIC = "scic", _("SCIC (cooperative society of collective interest)")
+    SCOP = "scop", _("SCOP (workers' cooperative)")
+    COOPERATIVE = "cooperative", _("Other cooperative (consumers', agricultural)")
+    COMPANY = "company", _("Commercial company (SARL, SAS, SA…)")
+    FARM = "farm", _("Farm company (GAEC, EARL, SCEA…)")
+    SOLE_TRADER = "sole_trader", _("Sole trader or farmer (EI, micro-enterprise)")
+    PUBLIC = "public", _("Public body (commune, CCAS, EPCI…)")
+    INFORMAL = "informal", _("Informal group (no legal entity yet)")
+
+
+class Intermediaries(models.IntegerChoices):
+    NONE = 0, _("Mostly none (direct from producers)")
+    ONE = 1, _("Mostly one intermediary")
+    MORE = 2, _("Two or more, or mixed")
+
+
+def percentage_field(verbose_name, help_text):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=help_text,
+    )
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def validated(self):
+        """Initiatives a moderator has approved: the only ones shown to the public."""
+        return self.filter(status=Status.VALIDATED)
+
+    def owned_by(self, user):
+        return self.filter(owners=user)
+
+    def with_references(self):
+        """Load what list pages show, in a constant number of queries."""
+        return self.select_related("type", "commune", "departement").prefetch_related(
+            "products", "labels"
+        )
+
+
+class Initiative(models.Model):
+    # Identity
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    type = models.ForeignKey(
+        InitiativeType,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        verbose_name=_("distribution type"),
+    )
+    summary = models.CharField(
+        _("short description"), max_length=300, help_text=_("One or two sentences.")
+    )
+    description = models.TextField(_("long description"), blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 digits. Optional for informal groups."),
+    )
+    rna = models.CharField(
+        _("RNA number"),
+        max_length=10,
+        blank=True,
+        validators=[validate_rna],
+        help_text=_("For associations: W followed by 9 digits."),
+    )
+    founded_on = models.DateField(_("date founded"), null=True, blank=True)
+
+    # Location
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, validators=[validate_postal_code]
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("commune")
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        verbose_name=_("département"),
+        editable=False,
+        help_text=_("Derived from the commune."),
+    )
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[validate_longitude]
+    )
+
+    # Public contact
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("public e-mail"), blank=True)
+    phone = models.CharField(
+        _("public phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+
+    # What it sells
+    products = models.ManyToManyField(
+        ProductCategory, blank=True, related_name="initiatives", verbose_name=_("products")
+    )
+    labels = models.ManyToManyField(
+        Label, blank=True, related_name="initiatives", verbose_name=_("labels carried")
+    )
+
+    # Sourcing facts, used by the assessment to pre-fill answers
+    partner_producers = models.PositiveIntegerField(
+        _("partner producers"), null=True, blank=True, help_text=_("Number of producers supplying.")
+    )
+    regional_purchase_share = percentage_field(
+        _("local purchases (%)"),
+        _("Share of food purchases from producers within the local radius or in Occitanie."),
+    )
+    short_circuit_share = percentage_field(
+        _("short-circuit purchases (%)"),
+        _("Share of food purchases bought direct or through at most one intermediary."),
+    )
+    organic_share = percentage_field(
+        _("organic sales (%)"), _("Share of sales certified organic (AB) or in conversion.")
+    )
+    quality_share = percentage_field(
+        _("other quality labels (%)"),
+        _("Share of sales under other quality signs (Label Rouge, AOP, IGP, HVE, fermier…)."),
+    )
+    producer_price_share = percentage_field(
+        _("producer's share of price (%)"),
+        _("Share of the shelf price paid to the producer (100 when producers set the price)."),
+    )
+    intermediaries = models.PositiveSmallIntegerField(
+        _("intermediaries"),
+        choices=Intermediaries,
+        null=True,
+        blank=True,
+        help_text=_("Usual number of intermediaries between producer and customer."),
+    )
+    max_sourcing_distance_km = models.PositiveIntegerField(
+        _("maximum sourcing distance (km)"), null=True, blank=True
+    )
+    staff_fte = models.DecimalField(
+        _("staff (full-time equivalents)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    weekly_opening_hours = models.PositiveSmallIntegerField(
+        _("opening hours per week"), null=True, blank=True, validators=[MaxValueValidator(168)]
+    )
+    step_free_access = models.BooleanField(_("step-free access"), null=True, blank=True)
+
+    needs = models.ManyToManyField(
+        Need, blank=True, related_name="initiatives", verbose_name=_("needs and obstacles")
+    )
+
+    # Workflow
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("owners"),
+        help_text=_("Accounts allowed to edit this initiative."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="initiative_siret_unique_when_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="initiative_status_known"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": 100}),
+                    name=f"initiative_{field}_at_most_100",
+                )
+                for field in (
+                    "regional_purchase_share",
+                    "short_circuit_share",
+                    "organic_share",
+                    "quality_share",
+                    "producer_price_share",
+                )
+            ],
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
+                name="initiative_latitude_in_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]),
+                name="initiative_longitude_in_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="initiative_coordinates_both_or_none",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "departement"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The département is a denormalised copy of the commune's, kept for fast filtering.
+        if self.commune_id:
+            self.departement_id = self.commune.departement_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:initiative-detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if (
+            self.commune_id
+            and self.postal_code
+            and self.postal_code not in self.commune.postal_codes
+        ):
+            errors["postal_code"] = _(
+                "The postal code %(code)s does not belong to %(commune)s (expected: %(codes)s)."
+            ) % {
+                "code": self.postal_code,
+                "commune": self.commune.name,
+                "codes": ", ".join(self.commune.postal_codes),
+            }
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Give both latitude and longitude, or neither."
+            )
+        if (
+            self.legal_form
+            and self.legal_form != LegalForm.INFORMAL
+            and not (self.siret or self.rna)
+        ):
+            errors["siret"] = _("A SIRET (or an RNA number for associations) is required.")
+        if errors:
+            raise ValidationError(errors)
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
+
+class StatusChange(models.Model):
+    """Who moved an initiative from one status to another, when and why."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Status)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")), name="statuschange_changes_status"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.initiative}: {self.from_status} → {self.to_status}"
