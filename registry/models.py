@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -190,6 +190,27 @@ class InitiativeQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owners=user)
 
+    def with_current_assessment(self):
+        """Annotate `verdict`, `score`, `max_score` and `framework_version` of the current
+        assessment (None when the initiative has none).
+
+        The registry does not import the assessment app: it follows its reverse relation
+        `assessments`, whose rows carry `is_current` (one current row per initiative at most).
+        """
+        return self.annotate(
+            current_assessment=FilteredRelation(
+                "assessments", condition=Q(assessments__is_current=True)
+            ),
+            verdict=F("current_assessment__verdict"),
+            score=F("current_assessment__score"),
+            max_score=F("current_assessment__max_score"),
+            framework_version=F("current_assessment__framework__version"),
+        )
+
+    def eligible(self):
+        """Initiatives whose current assessment says eligible."""
+        return self.with_current_assessment().filter(verdict="eligible")
+
     def with_references(self):
         """Load what list pages show, in a constant number of queries."""
         return self.select_related("type", "commune", "departement").prefetch_related(
@@ -330,6 +351,8 @@ class Initiative(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # Optimistic concurrency: every edit form carries the version it started from.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
 
