@@ -33,6 +33,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 run: $(VENV)/.installed
 	DJANGO_DEBUG=true $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=true $(MANAGE) setup_demo
+	# Assess demo initiatives that have no current assessment yet (idempotent).
+	DJANGO_DEBUG=true $(MANAGE) rescore --missing-only --demo-answers
 	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
@@ -54,11 +56,13 @@ migrations-check: $(VENV)/.installed
 	DJANGO_TESTING=true $(MANAGE) makemigrations --check --dry-run
 
 # Regenerate and compile the fr/en catalogues (one per app, plus locale/ for templates/ and config/).
+# Ignore patterns are "<app>/*.*", not "<app>/*": Django turns "x/*" into "x", which also
+# matches templates/x/ by folder name and would drop those templates from locale/.
 messages: $(VENV)/.installed
 	for app in registry assessment recommendations; do \
 		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(VENV)/bin/django-admin makemessages -l fr -l en --no-obsolete -e py,html,txt); done
 	DJANGO_TESTING=true $(MANAGE) makemessages -l fr -l en --no-obsolete -e py,html,txt \
-		-i "registry/*" -i "assessment/*" -i "recommendations/*" -i ".venv/*" -i "tests/*" -i "scripts/*" -i "bench/*" -i "staticfiles/*"
+		-i "registry/*.*" -i "assessment/*.*" -i "recommendations/*.*" -i ".venv/*" -i "tests/*" -i "scripts/*" -i "bench/*" -i "staticfiles/*"
 	DJANGO_TESTING=true $(MANAGE) compilemessages -i ".venv" --verbosity 0
 
 bench: $(VENV)/.installed

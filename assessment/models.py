@@ -1,0 +1,335 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Initiative, PacteAction, PacteOrientation
+
+from . import engine
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class CriterionKind(models.TextChoices):
+    ELIMINATORY = engine.ELIMINATORY, _("Eliminatory condition")
+    WEIGHTED = engine.WEIGHTED, _("Weighted criterion")
+
+
+class QuestionKind(models.TextChoices):
+    YES_NO = engine.YES_NO, _("Yes / no")
+    NUMBER = engine.NUMBER, _("Number (bands or threshold)")
+    SINGLE_CHOICE = engine.SINGLE_CHOICE, _("Single choice")
+    MULTIPLE_CHOICE = engine.MULTIPLE_CHOICE, _("Multiple choice")
+
+
+class Verdict(models.TextChoices):
+    ELIGIBLE = engine.ELIGIBLE, _("Eligible")
+    NOT_ELIGIBLE = engine.NOT_ELIGIBLE, _("Not eligible")
+    INCOMPLETE = engine.INCOMPLETE, _("Incomplete")
+
+
+class PrefillSource(models.TextChoices):
+    """Registry facts an answer can be pre-filled from (see services.PREFILLERS)."""
+
+    IN_OCCITANIE = "in_occitanie", _("Commune's département is in Occitanie")
+    LEGAL_ID = "legal_id", _("SIRET or RNA number given")
+    REGIONAL_PURCHASE_SHARE = "regional_purchase_share", _("Local purchases (%)")
+    SHORT_CIRCUIT_SHARE = "short_circuit_share", _("Short-circuit purchases (%)")
+    ORGANIC_SHARE = "organic_share", _("Organic sales (%)")
+    QUALITY_SHARE = "quality_share", _("Other quality labels (%)")
+    PRODUCER_PRICE_SHARE = "producer_price_share", _("Producer's share of price (%)")
+    PARTNER_PRODUCERS = "partner_producers", _("Partner producers")
+    INTERMEDIARIES = "intermediaries", _("Intermediaries (none / one / mixed)")
+    STAFF_FTE = "staff_fte", _("Staff (FTE)")
+    WEEKLY_OPENING_HOURS = "weekly_opening_hours", _("Opening hours per week")
+    STEP_FREE_ACCESS = "step_free_access", _("Step-free access")
+    LEGAL_FORM_GOVERNANCE = "legal_form_governance", _("Governance from the legal form")
+    LABELS = "labels", _("Labels carried (label codes)")
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self):
+        """The framework in force (at most one row)."""
+        return self.filter(status=FrameworkStatus.PUBLISHED)
+
+
+class Framework(models.Model):
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FrameworkStatus, default=FrameworkStatus.DRAFT
+    )
+    min_score = models.PositiveIntegerField(
+        _("minimum score"), help_text=_("Score an initiative needs to be eligible.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("eligibility framework")
+        verbose_name_plural = _("eligibility frameworks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="published"),
+                name="framework_one_published",
+                violation_error_message=_("Another framework is already published."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "retired"]),
+                name="framework_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"v{self.version} — {self.title}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == FrameworkStatus.DRAFT
+
+    def stored_status(self) -> str | None:
+        if not self.pk:
+            return None
+        return Framework.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def clean(self):
+        if self.stored_status() not in (None, FrameworkStatus.DRAFT):
+            raise ValidationError(LOCKED_MESSAGE, code="framework_locked")
+
+
+LOCKED_MESSAGE = _(
+    "A published or retired framework can no longer be changed. Use “Duplicate as new draft” "
+    "to prepare a new version."
+)
+
+
+class Criterion(models.Model):
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("framework")
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        allow_unicode=False,
+        help_text=_("Stable identifier (E1, C4…): answers carry over between versions by code."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("label (French)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    help_text = models.TextField(_("help text (French)"), blank=True)
+    help_text_en = models.TextField(_("help text (English)"), blank=True)
+    orientation = models.ForeignKey(
+        PacteOrientation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria",
+        verbose_name=_("Pacte orientation"),
+    )
+    action = models.ForeignKey(
+        PacteAction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria",
+        verbose_name=_("Pacte action"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=CriterionKind)
+    question = models.CharField(_("question"), max_length=16, choices=QuestionKind)
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"), default=0, help_text=_("0 for an eliminatory condition.")
+    )
+    required = models.BooleanField(
+        _("answer required"),
+        default=True,
+        help_text=_("Without an answer the assessment is incomplete (always on for conditions)."),
+    )
+    config = models.JSONField(
+        _("scoring configuration"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Yes/no: {"yes": 4, "no": 0} or, for a condition, {"expected": true}. '
+            'Number: {"min": 0, "max": 100, "unit": "%", "bands": [{"from": 30, "points": 5}]} '
+            'or {"threshold": 50, "points": 4}. Choices: {"options": [{"value": "coop", '
+            '"label": "Coopérative", "label_en": "Co-operative", "points": 6}]} '
+            '(for a condition, "pass": true/false instead of points).'
+        ),
+    )
+    prefill_source = models.CharField(
+        _("pre-fill from"),
+        max_length=30,
+        choices=PrefillSource,
+        blank=True,
+        help_text=_("Registry fact that pre-fills the answer, so agents do not type it twice."),
+    )
+
+    class Meta:
+        ordering = ["framework", "position", "code"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="criterion_code_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CriterionKind.values), name="criterion_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(question__in=QuestionKind.values), name="criterion_question_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="eliminatory") | Q(max_points=0),
+                name="criterion_condition_has_no_points",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+    @property
+    def display_label(self) -> str:
+        if self.label_en and (get_language() or "fr").startswith("en"):
+            return self.label_en
+        return self.label
+
+    @property
+    def display_help(self) -> str:
+        if self.help_text_en and (get_language() or "fr").startswith("en"):
+            return self.help_text_en
+        return self.help_text
+
+    def definition(self) -> engine.CriterionDef:
+        return engine.parse_criterion(
+            code=self.code,
+            label=self.label,
+            label_en=self.label_en,
+            question=self.question,
+            kind=self.kind,
+            config=self.config,
+            max_points=self.max_points,
+            required=self.required,
+            orientation=self.orientation_id or "",
+        )
+
+    def clean(self):
+        if self.framework_id and not self._framework_is_draft():
+            raise ValidationError(LOCKED_MESSAGE, code="framework_locked")
+        if self.pk:
+            stored = Criterion.objects.filter(pk=self.pk).values_list("framework_id", flat=True)
+            if stored and stored[0] != self.framework_id:
+                raise ValidationError(
+                    _("A criterion cannot move to another framework."), code="framework_locked"
+                )
+        errors = {}
+        if self.kind == CriterionKind.ELIMINATORY and self.max_points:
+            errors["max_points"] = _("An eliminatory condition gives no points: set 0.")
+        if self.kind == CriterionKind.WEIGHTED and not self.max_points:
+            errors["max_points"] = _("A weighted criterion needs a maximum above 0.")
+        if self.kind and self.question and "max_points" not in errors:
+            try:
+                self.definition()
+            except engine.ConfigError as error:
+                english = (get_language() or "fr").startswith("en")
+                errors["config"] = [en if english else fr for fr, en in error.messages]
+        if errors:
+            raise ValidationError(errors)
+
+    def _framework_is_draft(self) -> bool:
+        status = Framework.objects.filter(pk=self.framework_id).values_list("status", flat=True)
+        if self.pk:
+            old = Criterion.objects.filter(pk=self.pk).values_list("framework__status", flat=True)
+            if old and old[0] != FrameworkStatus.DRAFT:
+                return False
+        return not status or status[0] == FrameworkStatus.DRAFT
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def current(self):
+        """The assessments in force: the latest of each initiative under the published framework."""
+        return self.filter(is_current=True)
+
+
+class Assessment(models.Model):
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("initiative"),
+    )
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("framework"),
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
+    max_score = models.DecimalField(_("maximum score"), max_digits=7, decimal_places=2)
+    verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict)
+    explanation = models.JSONField(
+        _("explanation"), default=list, blank=True, encoder=engine.PreEncodedJSONEncoder
+    )
+    suggestions = models.JSONField(_("what would change the result"), default=list, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+        db_index=False,  # never filtered on; one index less to maintain in bulk re-scoring
+    )
+    assessed_at = models.DateTimeField(_("assessed at"))
+    is_current = models.BooleanField(_("current"), default=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative"],
+                condition=Q(is_current=True),
+                name="assessment_one_current_per_initiative",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
+                name="assessment_verdict_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} — v{self.framework.version} — {self.get_verdict_display()}"
+
+    @property
+    def criteria_results(self) -> list[dict]:
+        """The per-criterion explanation, with the text in the active language."""
+        english = (get_language() or "fr").startswith("en")
+        rows = []
+        for row in self.explanation:
+            rows.append(
+                {
+                    **row,
+                    "text": row["explanation_en"] if english else row["explanation_fr"],
+                    "title": (row.get("label_en") or row["label"]) if english else row["label"],
+                }
+            )
+        return rows
+
+    @property
+    def suggestion_texts(self) -> list[str]:
+        english = (get_language() or "fr").startswith("en")
+        return [s["text_en"] if english else s["text_fr"] for s in self.suggestions]

@@ -140,6 +140,10 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_USERNAME_CALLABLE = "registry.accounts.axes_username"
+# Sign-up form: at most N submissions per IP address per period (seconds), cache-based.
+SIGNUP_RATE_LIMIT = (env_int("SIGNUP_RATE_LIMIT", 10), 3600)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -220,6 +224,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set used by several fields (status, from_status, to_status…).
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeStatusEnum": "registry.models.Status",
+        "VerdictEnum": "assessment.models.Verdict",
+    },
 }
 
 # Strict CSP: no inline scripts or styles anywhere; every asset is served by the app.
@@ -257,7 +266,7 @@ LOGGING = {
 # Fixtures loaded by `manage.py setup_demo`, in order. Reference data is reloaded every time
 # (loading is idempotent: fixed primary keys); demo data only into an empty registry.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-REFERENCE_FIXTURES = ["departements", "communes", "reference"]
+REFERENCE_FIXTURES = ["departements", "communes", "reference", "framework_v1", "measures"]
 DEMO_FIXTURES = ["demo_initiatives"]
 
 # Outside production, whitenoise serves straight from the finders (no collectstatic needed).

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from .search import register_sqlite_unaccent
+
+        # Accent-insensitive catalogue search on SQLite, like PostgreSQL's unaccent extension.
+        connection_created.connect(register_sqlite_unaccent, dispatch_uid="registry_unaccent")
+
+        from django.db.models.signals import post_migrate
+
+        from .roles import ensure_roles_after_migrate
+
+        # Roles get the permissions of every app, including apps migrated after the registry.
+        post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="registry_ensure_roles")

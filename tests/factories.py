@@ -125,3 +125,123 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     def owners(self, create, extracted, **kwargs):
         if create and extracted:
             self.owners.set(extracted)
+
+
+# --- recommendations (engineer B) ------------------------------------------------------------
+import datetime  # noqa: E402
+
+from recommendations.models import FollowUp, Measure  # noqa: E402
+from registry.models import PacteAction  # noqa: E402
+
+
+class PacteActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PacteAction
+        django_get_or_create = ["code"]
+
+    code = "A3"
+    name = "Développer et soutenir de nouveaux réseaux de distribution"
+    name_en = "Develop and support new distribution networks"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        django_get_or_create = ["code"]
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"TST{n}")
+    title = factory.Sequence(lambda n: f"Mesure d'essai {n}")
+    summary = "Une mesure d'essai."
+    rationale = "Parce que les magasins en ont besoin."
+    means = "Une subvention régionale."
+    support_type = "logistics"
+    priority = 2
+    status = "adopted"
+    criterion_codes = factory.LazyFunction(list)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set(extracted)
+
+    @factory.post_generation
+    def pacte_actions(self, create, extracted, **kwargs):
+        if create:
+            self.pacte_actions.set(extracted or [PacteActionFactory()])
+
+    @factory.post_generation
+    def target_types(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.target_types.set(extracted)
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    measure = factory.SubFactory(MeasureFactory)
+    state = "proposed"
+    proposed_on = datetime.date(2026, 10, 1)
+
+
+# --- assessment (engineer A) ---------------------------------------------------------------
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessment.Framework"
+        django_get_or_create = ["version"]
+
+    version = factory.Sequence(lambda n: 100 + n)
+    title = factory.LazyAttribute(lambda o: f"Grille v{o.version}")
+    status = "draft"
+    min_score = 10
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    """A weighted number criterion on local purchases by default: 30 → 5, 50 → 10 points."""
+
+    class Meta:
+        model = "assessment.Criterion"
+
+    framework = factory.SubFactory(FrameworkFactory)
+    code = factory.Sequence(lambda n: f"K{n}")
+    label = "Approvisionnement local"
+    label_en = "Local sourcing"
+    kind = "weighted"
+    question = "number"
+    max_points = 10
+    config = factory.LazyFunction(
+        lambda: {
+            "min": 0,
+            "max": 100,
+            "unit": "%",
+            "bands": [{"from": 30, "points": 5}, {"from": 50, "points": 10}],
+        }
+    )
+
+
+# --- accounts and back-office (engineer D) ---------------------------------------------------
+
+
+def user_with_role(role: str, **kwargs):
+    """A user in the role group `role` ("retailer", "agent", "curator", "admin")."""
+    from registry.roles import ensure_roles
+
+    group = next(group for group in ensure_roles() if group.name == role)
+    user = UserFactory(**kwargs)
+    user.groups.add(group)
+    return user
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Claim"
+
+    initiative = factory.SubFactory(InitiativeFactory, email="contact@magasin.example.org")
+    claimant = factory.SubFactory(UserFactory)
+    siret = factory.LazyAttribute(lambda o: o.initiative.siret)
+    email_sent_to = factory.LazyAttribute(lambda o: o.initiative.email)
+    status = "awaiting_review"

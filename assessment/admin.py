@@ -1,0 +1,234 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from registry.roles import is_agent, is_curator
+
+from . import engine
+from .models import LOCKED_MESSAGE, Assessment, Criterion, Framework, FrameworkStatus, Verdict
+from .services import duplicate_framework, preview_impact, publish_framework, published_framework
+
+
+class CuratorOnly:
+    """Frameworks and criteria are the curators' (and admins') business."""
+
+    def has_module_permission(self, request):
+        return is_curator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_curator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_curator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_curator(request.user) and _editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_curator(request.user) and _editable(obj)
+
+
+def _editable(obj) -> bool:
+    if obj is None:
+        return True
+    framework = obj if isinstance(obj, Framework) else getattr(obj, "framework", None)
+    return framework is None or framework.is_editable
+
+
+class CriterionInline(CuratorOnly, admin.StackedInline):
+    model = Criterion
+    extra = 0
+    fields = [
+        ("code", "position", "kind", "question"),
+        ("label", "label_en"),
+        ("help_text", "help_text_en"),
+        ("orientation", "action"),
+        ("max_points", "required", "prefill_source"),
+        "config",
+    ]
+    classes = ["collapse"]
+
+
+@admin.register(Framework)
+class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
+    list_display = ["version", "title", "status", "min_score", "criteria_count", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "created_at", "published_at", "retired_at", "impact_link"]
+    fields = [
+        "version",
+        "title",
+        "description",
+        "min_score",
+        "status",
+        "created_at",
+        "published_at",
+        "retired_at",
+        "impact_link",
+    ]
+    inlines = [CriterionInline]
+    actions = ["duplicate_as_draft", "publish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
+
+    @admin.display(description=_("criteria"), ordering="criteria_total")
+    def criteria_count(self, obj):
+        return obj.criteria_total
+
+    @admin.display(description=_("impact preview"))
+    def impact_link(self, obj):
+        if not obj or not obj.pk or obj.status != FrameworkStatus.DRAFT:
+            return "—"
+        url = reverse("admin:assessment_framework_impact", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Preview the impact of publishing"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and not obj.is_editable and request.method == "GET":
+            messages.info(request, LOCKED_MESSAGE)
+        if obj is not None and not obj.is_editable and request.method == "POST":
+            messages.error(request, LOCKED_MESSAGE)
+            return redirect(request.path)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/impact/",
+                self.admin_site.admin_view(self.impact_view),
+                name="assessment_framework_impact",
+            ),
+            *super().get_urls(),
+        ]
+
+    def impact_view(self, request, pk):
+        if not is_curator(request.user):
+            return redirect("admin:index")
+        draft = get_object_or_404(Framework, pk=pk)
+        reference = published_framework()
+        try:
+            rows = preview_impact(draft=draft, reference=reference)
+        except engine.ConfigError as error:
+            messages.error(request, str(error))
+            return redirect("admin:assessment_framework_change", pk)
+        gains = [r for r in rows if r.after == Verdict.ELIGIBLE and r.before != Verdict.ELIGIBLE]
+        losses = [r for r in rows if r.before == Verdict.ELIGIBLE and r.after != Verdict.ELIGIBLE]
+        counts_before = {v: sum(1 for r in rows if r.before == v) for v in Verdict.values}
+        counts_after = {v: sum(1 for r in rows if r.after == v) for v in Verdict.values}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Impact of publishing %(framework)s") % {"framework": draft},
+            "draft": draft,
+            "reference": reference,
+            "total": len(rows),
+            "gains": gains,
+            "losses": losses,
+            "summary": [
+                (Verdict(v).label, counts_before[v], counts_after[v]) for v in Verdict.values
+            ],
+        }
+        return TemplateResponse(request, "admin/assessment/framework_impact.html", context)
+
+    @admin.action(description=_("Duplicate as new draft"))
+    def duplicate_as_draft(self, request, queryset):
+        for framework in queryset:
+            copy = duplicate_framework(framework=framework)
+            self.message_user(
+                request,
+                gettext("Draft %(copy)s created from version %(version)s.")
+                % {"copy": copy, "version": framework.version},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Publish (retires the current one and re-scores)"))
+    def publish(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Select exactly one draft to publish."), messages.ERROR
+            )
+            return
+        framework = queryset.get()
+        try:
+            summary = publish_framework(framework=framework, by=request.user)
+        except (ValidationError, engine.ConfigError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            gettext(
+                "Version %(version)s published: %(total)s initiatives re-assessed, "
+                "%(changed)s changed verdict."
+            )
+            % {
+                "version": framework.version,
+                "total": summary.total,
+                "changed": summary.changed_verdict,
+            },
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Criterion)
+class CriterionAdmin(CuratorOnly, admin.ModelAdmin):
+    list_display = ["code", "label", "framework", "kind", "question", "max_points", "orientation"]
+    list_filter = ["framework", "kind", "question", "orientation"]
+    list_select_related = ["framework", "orientation"]
+    search_fields = ["code", "label", "label_en"]
+    fields = CriterionInline.fields[:0] + [
+        "framework",
+        ("code", "position", "kind", "question"),
+        ("label", "label_en"),
+        ("help_text", "help_text_en"),
+        ("orientation", "action"),
+        ("max_points", "required", "prefill_source"),
+        "config",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "framework":
+            kwargs["queryset"] = Framework.objects.filter(status=FrameworkStatus.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and not obj.framework.is_editable:
+            if request.method == "POST":
+                messages.error(request, LOCKED_MESSAGE)
+                return redirect(request.path)
+            messages.info(request, LOCKED_MESSAGE)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Read-only: past assessments never change; agents assess from the site."""
+
+    list_display = ["initiative", "framework", "verdict", "score", "is_current", "assessed_at"]
+    list_filter = ["verdict", "is_current", "framework"]
+    list_select_related = ["initiative", "framework"]
+    search_fields = ["initiative__name"]
+    date_hierarchy = "assessed_at"
+
+    def has_module_permission(self, request):
+        return is_agent(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_agent(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

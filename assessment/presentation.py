@@ -1,0 +1,68 @@
+"""Turn an engine result or a stored assessment into what templates show, in the active
+language."""
+
+from django.utils.translation import get_language
+
+from . import engine
+from .models import Assessment, Verdict
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+def _num(value):
+    value = float(value)
+    return int(value) if value.is_integer() else round(value, 1)
+
+
+def _rows(explanation: list[dict]) -> list[dict]:
+    english = _english()
+    return [
+        {
+            "code": row["code"],
+            "title": (row.get("label_en") or row["label"]) if english else row["label"],
+            "eliminatory": row["kind"] == engine.ELIMINATORY,
+            "points": _num(row["points"]),
+            "max_points": _num(row["max_points"]),
+            "missing": row["missing"],
+            "failed": row["eliminatory_failed"],
+            "text": row["explanation_en"] if english else row["explanation_fr"],
+        }
+        for row in explanation
+    ]
+
+
+def result_context(
+    *, result: engine.Result | None = None, suggestions=(), assessment: Assessment | None = None
+) -> dict:
+    """A dict with verdict, verdict_label, score, max_score, min_score, rows, suggestions."""
+    english = _english()
+    if assessment is not None:
+        verdict = assessment.verdict
+        explanation = assessment.explanation
+        texts = [s["text_en"] if english else s["text_fr"] for s in assessment.suggestions]
+        score, max_score = assessment.score, assessment.max_score
+        min_score = assessment.framework.min_score
+    else:
+        verdict = result.verdict
+        explanation = result.explanation()
+        texts = [s.text_en if english else s.text_fr for s in suggestions]
+        score, max_score, min_score = result.score, result.max_score, result.min_score
+    rows = _rows(explanation)
+    return {
+        "verdict": verdict,
+        "verdict_label": Verdict(verdict).label,
+        "score": _num(score),
+        "max_score": _num(max_score),
+        "min_score": _num(min_score),
+        "conditions": [r for r in rows if r["eliminatory"]],
+        "criteria": [r for r in rows if not r["eliminatory"]],
+        "missing": [r for r in rows if r["missing"]],
+        "suggestions": texts,
+        "badge": {
+            Verdict.ELIGIBLE: "text-bg-success",
+            Verdict.NOT_ELIGIBLE: "text-bg-danger",
+            Verdict.INCOMPLETE: "text-bg-warning",
+        }[verdict],
+    }

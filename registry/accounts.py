@@ -1,0 +1,468 @@
+"""Views of accounts, the retailers' space, self-registration and claims (under /comptes/)."""
+
+import unicodedata
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.django import get_installed_libraries
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .account_services import (
+    CLAIM_MAX_AGE,
+    CLAIM_SALT,
+    ConcurrencyConflict,
+    claimable,
+    confirm_claim,
+    create_draft,
+    register_account,
+    start_claim,
+    submit_initiative,
+    too_many_attempts,
+    update_initiative,
+    verify_account,
+)
+from .forms import (
+    STEPS,
+    ClaimForm,
+    IdentityForm,
+    LocationForm,
+    ProfileForm,
+    SignupForm,
+    self_check_initial,
+)
+from .models import Claim, Commune, Initiative, Status
+from .roles import RETAILER, has_role, is_agent
+
+NEW_INITIATIVE_SESSION_KEY = "new_initiative_identity"
+SELF_CHECK_SESSION_KEY = "self_check_answers"
+STEP_NAMES = list(STEPS)
+
+
+def site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def axes_username(request, credentials) -> str:
+    """The name django-axes counts failures under: e-mail addresses in lower case, so that
+    changing the case of an address does not dodge the lock-out."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    username = username.strip()
+    return username.lower() if "@" in username else username
+
+
+def retailer_required(view):
+    """Logged-in retailers (and agents, who help them) only; others get 403."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (has_role(request.user, RETAILER) or is_agent(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# Sign-up and verification ---------------------------------------------------------------------
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:my-initiatives")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        limit, period = settings.SIGNUP_RATE_LIMIT
+        if too_many_attempts(scope="signup", key=client_ip(request), limit=limit, period=period):
+            return render(request, "accounts/rate_limited.html", status=429)
+        if form.is_spam:
+            # Same answer as a real sign-up, so robots learn nothing.
+            return render(request, "accounts/signup_done.html")
+        if form.is_valid():
+            register_account(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                site_url=site_url(request),
+            )
+            return render(request, "accounts/signup_done.html")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_GET
+def verify(request, token):
+    user = verify_account(token=token)
+    if user is None:
+        return render(request, "accounts/verify_failed.html", status=400)
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+    return redirect("accounts:my-initiatives")
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+# Retailer space ------------------------------------------------------------------------------
+
+
+@retailer_required
+def my_initiatives(request):
+    initiatives = (
+        Initiative.objects.owned_by(request.user)
+        .with_references()
+        .with_current_assessment()
+        .order_by("-updated_at")
+    )
+    # The assessment app's result tag reads this prefetched list instead of querying per row;
+    # the model is reached through the reverse relation, as the registry does not import it.
+    assessment_model = Initiative._meta.get_field("assessments").related_model
+    initiatives = initiatives.prefetch_related(
+        Prefetch(
+            "assessments",
+            queryset=assessment_model.objects.filter(is_current=True).select_related("framework"),
+            to_attr="current_assessments",
+        )
+    )
+    claims = (
+        Claim.objects.filter(claimant=request.user)
+        .select_related("initiative")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "accounts/my_initiatives.html",
+        {
+            "initiatives": initiatives,
+            "claims": claims,
+            "has_assessment_tags": "assessment_tags" in get_installed_libraries(),
+            "editable_statuses": [
+                Status.DRAFT,
+                Status.SUBMITTED,
+                Status.VALIDATED,
+                Status.REJECTED,
+            ],
+            "submittable_statuses": [Status.DRAFT, Status.REJECTED],
+        },
+    )
+
+
+def _editable_initiative(request, slug) -> Initiative:
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("type", "commune", "departement"), slug=slug
+    )
+    is_owner = initiative.owners.filter(pk=request.user.pk).exists()
+    if not (is_owner or is_agent(request.user)):
+        raise PermissionDenied
+    if initiative.status == Status.ARCHIVED:
+        raise PermissionDenied(_("An archived initiative can no longer be edited."))
+    return initiative
+
+
+@retailer_required
+def initiative_create(request, step="identite"):
+    """Steps 1 and 2 of a new initiative; it is saved as a draft once it has a location."""
+    if step not in ("identite", "lieu"):
+        raise Http404
+    stored = request.session.get(NEW_INITIATIVE_SESSION_KEY)
+    identity = IdentityForm(stored) if stored else IdentityForm()
+    if step == "lieu" and not (stored and identity.is_valid()):
+        return redirect("accounts:initiative-create")
+
+    if step == "identite":
+        form = IdentityForm(request.POST or stored or None)
+        if request.method == "POST" and form.is_valid():
+            request.session[NEW_INITIATIVE_SESSION_KEY] = {
+                name: request.POST.get(name, "") for name in IdentityForm._meta.fields
+            }
+            return redirect("accounts:initiative-create-step", step="lieu")
+    else:
+        form = LocationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = {**identity.cleaned_data, **form.cleaned_data}
+            data.pop("version", None)
+            try:
+                initiative = create_draft(data=data, owner=request.user)
+            except ValidationError as error:
+                # Rare: someone registered the same SIRET meanwhile.
+                form.add_error(None, error)
+            else:
+                del request.session[NEW_INITIATIVE_SESSION_KEY]
+                messages.success(request, _("Draft saved. You can come back to it at any time."))
+                return redirect(
+                    "accounts:initiative-edit", slug=initiative.slug, step="approvisionnement"
+                )
+    return render(
+        request,
+        "accounts/initiative_form.html",
+        {"form": form, "step": step, "steps": _steps(step, None), "initiative": None},
+    )
+
+
+def _steps(current: str, initiative):
+    return [
+        {
+            "slug": slug,
+            "title": form_class.title,
+            "number": number,
+            "current": slug == current,
+            "url": reverse("accounts:initiative-edit", args=[initiative.slug, slug])
+            if initiative
+            else None,
+        }
+        for number, (slug, form_class) in enumerate(STEPS.items(), start=1)
+    ]
+
+
+@retailer_required
+def initiative_edit(request, slug, step="identite"):
+    initiative = _editable_initiative(request, slug)
+    form_class = STEPS.get(step)
+    if form_class is None:
+        raise Http404
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=initiative)
+        if form.is_valid():
+            try:
+                saved, changed = update_initiative(
+                    initiative=initiative,
+                    changes=form.changes(),
+                    expected_version=form.cleaned_data["version"] or 0,
+                    by=request.user,
+                    moderated=not is_agent(request.user),
+                )
+            except ConcurrencyConflict as error:
+                conflict = error
+                data = request.POST.copy()
+                data["version"] = error.current.version
+                form = form_class(data, instance=error.current)
+                form.is_valid()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if (
+                    changed
+                    and saved.status == Status.SUBMITTED
+                    and initiative.status == Status.VALIDATED
+                ):
+                    messages.warning(
+                        request,
+                        _(
+                            "Saved. Facts that matter for eligibility changed, so the initiative "
+                            "goes back to moderation before the public sees the new version."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Saved."))
+                return _after_save(request, saved, step)
+    else:
+        initial = {}
+        if step == "approvisionnement":
+            prefill = self_check_initial(request.session.get(SELF_CHECK_SESSION_KEY))
+            initial = {k: v for k, v in prefill.items() if getattr(initiative, k) is None}
+        form = form_class(instance=initiative, initial=initial)
+        if initial:
+            messages.info(request, _("Some figures come from your self-check: please check them."))
+    return render(
+        request,
+        "accounts/initiative_form.html",
+        {
+            "form": form,
+            "step": step,
+            "steps": _steps(step, initiative),
+            "initiative": initiative,
+            "conflict": conflict,
+            "is_last": step == STEP_NAMES[-1],
+            "can_submit": initiative.status in (Status.DRAFT, Status.REJECTED),
+        },
+    )
+
+
+def _after_save(request, initiative, step):
+    action = request.POST.get("action", "save")
+    position = STEP_NAMES.index(step)
+    if action == "next" and position + 1 < len(STEP_NAMES):
+        return redirect(
+            "accounts:initiative-edit", slug=initiative.slug, step=STEP_NAMES[position + 1]
+        )
+    if action == "finish":
+        if is_agent(request.user) and not initiative.owners.filter(pk=request.user.pk).exists():
+            return redirect("backoffice:initiative", slug=initiative.slug)
+        return redirect("accounts:my-initiatives")
+    return redirect("accounts:initiative-edit", slug=initiative.slug, step=step)
+
+
+@require_POST
+@retailer_required
+def initiative_submit(request, slug):
+    initiative = _editable_initiative(request, slug)
+    try:
+        submit_initiative(initiative=initiative, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("accounts:initiative-edit", slug=slug, step="identite")
+    messages.success(
+        request,
+        _("“%(name)s” is sent for moderation. You will receive an e-mail once it is reviewed.")
+        % {"name": initiative.name},
+    )
+    return redirect("accounts:my-initiatives")
+
+
+# Commune search (JSON for the search-as-you-type field) ---------------------------------------
+
+
+def _fold(text: str) -> str:
+    return (
+        "".join(
+            c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
+        )
+        .replace("-", " ")
+        .replace("'", " ")
+    )
+
+
+def _commune_index() -> list[tuple[str, str, list[str], str]]:
+    index = cache.get("commune-search-index")
+    if index is None:
+        index = [
+            (code, name, postal_codes, _fold(name))
+            for code, name, postal_codes in Commune.objects.order_by(
+                "-population", "name"
+            ).values_list("insee_code", "name", "postal_codes")
+        ]
+        cache.set("commune-search-index", index, 3600)
+    return index
+
+
+@login_required
+@require_GET
+def commune_search(request):
+    """Communes whose name starts with (or contains) `q`, optionally within a postal code."""
+    query = _fold(request.GET.get("q", "").strip())
+    postal_code = request.GET.get("postal_code", "").strip()
+    if len(query) < 2 and len(postal_code) != 5:
+        return JsonResponse({"results": []})
+    matches = _search_communes(query, postal_code if len(postal_code) == 5 else "")
+    if not matches and query and postal_code:
+        # A mistyped postal code should not hide the commune the person is typing.
+        matches = _search_communes(query, "")
+    return JsonResponse({"results": matches})
+
+
+def _search_communes(query: str, postal_code: str) -> list[dict]:
+    matches = []
+    for code, name, postal_codes, folded in _commune_index():
+        if postal_code and postal_code not in postal_codes:
+            continue
+        if query and not folded.startswith(query) and f" {query}" not in folded:
+            continue
+        matches.append(
+            {
+                "insee_code": code,
+                "name": name,
+                "postal_codes": postal_codes,
+                "label": f"{name} — {code}",
+            }
+        )
+        if len(matches) == 20:
+            break
+    return matches
+
+
+# Claims ---------------------------------------------------------------------------------------
+
+
+@retailer_required
+def claim_search(request):
+    query = request.GET.get("q", "").strip()
+    results = []
+    if len(query) >= 2:
+        siret = "".join(query.split())
+        results = (
+            Initiative.objects.exclude(status=Status.ARCHIVED)
+            .filter(owners__isnull=True)
+            .filter(
+                Q(status=Status.VALIDATED)
+                & (Q(name__icontains=query) | Q(commune__name__icontains=query))
+                | Q(siret=siret)
+            )
+            .select_related("type", "commune")
+            .order_by("name")[:30]
+        )
+    return render(request, "accounts/claim_search.html", {"query": query, "results": results})
+
+
+@retailer_required
+def claim_start(request, slug):
+    initiative = get_object_or_404(Initiative.objects.select_related("commune"), slug=slug)
+    if not claimable(initiative):
+        messages.error(request, _("This listing already has an owner or is archived."))
+        return redirect("accounts:claim-search")
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            start_claim(
+                initiative=initiative,
+                claimant=request.user,
+                siret=form.cleaned_data["siret"],
+                message=form.cleaned_data["message"],
+                site_url=site_url(request),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "We sent a confirmation link to the listing's public address (%(email)s). "
+                    "Once it is followed, an agent reviews your claim."
+                )
+                % {"email": initiative.email},
+            )
+            return redirect("accounts:my-initiatives")
+    return render(request, "accounts/claim_form.html", {"form": form, "initiative": initiative})
+
+
+def claim_confirm(request, token):
+    """The person reading the listing's public mailbox confirms the claim (POST, so that
+    mail scanners following links confirm nothing)."""
+    if request.method == "POST":
+        claim = confirm_claim(token=token)
+        if claim is None:
+            return render(request, "accounts/claim_confirm.html", {"invalid": True}, status=400)
+        return render(request, "accounts/claim_confirm.html", {"claim": claim, "done": True})
+    try:
+        pk = signing.loads(token, salt=CLAIM_SALT, max_age=CLAIM_MAX_AGE)["claim"]
+        claim = Claim.objects.select_related("initiative", "claimant").get(pk=pk)
+    except (signing.BadSignature, KeyError, Claim.DoesNotExist):
+        return render(request, "accounts/claim_confirm.html", {"invalid": True}, status=400)
+    return render(request, "accounts/claim_confirm.html", {"claim": claim})

@@ -1,0 +1,358 @@
+"""Forms of accounts, self-registration, claims and moderation (they validate, never save)."""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commune, Initiative, Status
+
+User = get_user_model()
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("You will log in with it; we send a link to check it."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    # Honeypot: hidden from people by CSS and from assistive technology by aria-hidden;
+    # robots that fill every field give themselves away.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            probe = User(
+                username=cleaned.get("email", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Log in with the e-mail address, whatever its case (accounts are stored lower-case)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        return username.lower() if "@" in username else username
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+
+
+# Initiative steps -----------------------------------------------------------------------------
+
+
+class CommuneField(forms.CharField):
+    """A commune typed as text: "Name — INSEE code" (picked from the suggestions), an INSEE
+    code, or a name (resolved with the postal code when several communes share it)."""
+
+    widget = forms.TextInput
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return f"{value.name} — {value.insee_code}"
+        if isinstance(value, str) and re.fullmatch(r"\d{5}", value):
+            commune = Commune.objects.filter(insee_code=value).first()
+            if commune:
+                return f"{commune.name} — {commune.insee_code}"
+        return value
+
+
+class VersionedForm(forms.ModelForm):
+    """A step of the initiative form, carrying the version it was loaded from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class IdentityForm(VersionedForm):
+    title = _("Identity")
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "name",
+            "type",
+            "summary",
+            "description",
+            "legal_form",
+            "siret",
+            "rna",
+            "founded_on",
+        ]
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+
+class LocationForm(VersionedForm):
+    title = _("Location and contact")
+    commune = CommuneField(
+        label=_("Commune"),
+        help_text=_("Start typing the name and pick it from the list, or type its INSEE code."),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "address",
+            "postal_code",
+            "commune",
+            "latitude",
+            "longitude",
+            "website",
+            "email",
+            "phone",
+            "opening_hours",
+        ]
+        widgets = {
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5}
+            ),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "data-commune-search": reverse_lazy("accounts:commune-search"),
+                "data-postal-code-input": "id_postal_code",
+            }
+        )
+
+    def clean_commune(self):
+        value = self.cleaned_data["commune"].strip()
+        code = re.search(r"(\d{5})\s*\)?\s*$", value)
+        if code:
+            commune = Commune.objects.filter(insee_code=code.group(1)).first()
+            if commune:
+                return commune
+        name = re.sub(r"\s*[—(-]\s*\d{5}\s*\)?\s*$", "", value)
+        matches = list(Commune.objects.filter(name__iexact=name))
+        postal_code = self.cleaned_data.get("postal_code")
+        if len(matches) > 1 and postal_code:
+            matches = [c for c in matches if postal_code in c.postal_codes] or matches
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(
+                _(
+                    "No commune of Occitanie is called “%(name)s”. Check the spelling or pick one from the list."
+                ),
+                params={"name": name},
+                code="unknown_commune",
+            )
+        raise forms.ValidationError(
+            _(
+                "Several communes are called “%(name)s”: %(choices)s. Type the postal code, then pick one."
+            ),
+            params={
+                "name": name,
+                "choices": ", ".join(f"{c.name} — {c.insee_code}" for c in matches[:8]),
+            },
+            code="ambiguous_commune",
+        )
+
+
+class SourcingForm(VersionedForm):
+    title = _("Products and sourcing")
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "products",
+            "partner_producers",
+            "regional_purchase_share",
+            "short_circuit_share",
+            "intermediaries",
+            "max_sourcing_distance_km",
+            "organic_share",
+            "quality_share",
+            "producer_price_share",
+            "staff_fte",
+            "weekly_opening_hours",
+            "step_free_access",
+        ]
+        widgets = {
+            "products": forms.CheckboxSelectMultiple,
+            "step_free_access": forms.NullBooleanSelect,
+        }
+
+
+class LabelsForm(VersionedForm):
+    title = _("Labels")
+
+    class Meta:
+        model = Initiative
+        fields = ["labels"]
+        widgets = {"labels": forms.CheckboxSelectMultiple}
+
+
+class NeedsForm(VersionedForm):
+    title = _("Needs and obstacles")
+
+    class Meta:
+        model = Initiative
+        fields = ["needs"]
+        widgets = {"needs": forms.CheckboxSelectMultiple}
+
+
+# Step slug (in URLs) → form. Order is the order of the steps.
+STEPS = {
+    "identite": IdentityForm,
+    "lieu": LocationForm,
+    "approvisionnement": SourcingForm,
+    "labels": LabelsForm,
+    "besoins": NeedsForm,
+}
+
+# Criterion codes of the public self-check (assessment) → the initiative fact they pre-fill.
+SELF_CHECK_FACTS = {
+    "E4": "short_circuit_share",
+    "E5": "regional_purchase_share",
+    "C1": "regional_purchase_share",
+    "C3": "producer_price_share",
+    "C4": "partner_producers",
+    "C5": "organic_share",
+    "C6": "quality_share",
+    "C14": "staff_fte",
+}
+
+
+def self_check_initial(answers) -> dict:
+    """Initial values of sourcing facts taken from the self-check answers kept in the session."""
+    initial = {}
+    if not isinstance(answers, dict):
+        return initial
+    for code, field in SELF_CHECK_FACTS.items():
+        value = answers.get(code)
+        if isinstance(value, bool) or value is None:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if number >= 0:
+            initial.setdefault(field, number if field == "staff_fte" else int(number))
+    return initial
+
+
+# Claims and moderation ------------------------------------------------------------------------
+
+
+class ClaimForm(forms.Form):
+    siret = forms.CharField(
+        label=_("SIRET of the initiative"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("14 digits, as registered with INSEE."),
+    )
+    message = forms.CharField(
+        label=_("Your role in the initiative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: helps the agents check the claim."),
+    )
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(Status.VALIDATED, _("Validate")), (Status.REJECTED, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to reject: the owners receive it by e-mail."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == Status.REJECTED and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason", _("Say why the initiative is rejected: its owners will read it.")
+            )
+        return cleaned
+
+
+class ClaimDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approve") is False and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the claim is rejected: the claimant will read it."))
+        return cleaned
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, SIRET, commune or e-mail"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+    )

@@ -1,0 +1,43 @@
+// Search-as-you-type for the commune field: fills a <datalist> from a small JSON endpoint.
+// Without JavaScript the field still works: type the name (and the postal code) by hand.
+(function () {
+  "use strict";
+  var input = document.querySelector("[data-commune-search]");
+  var list = document.getElementById("commune-options");
+  if (!input || !list) return;
+  var postal = document.getElementById(input.getAttribute("data-postal-code-input"));
+  var url = input.getAttribute("data-commune-search");
+  var timer = null;
+  var lastQuery = null;
+  input.setAttribute("list", list.id);
+
+  function refresh() {
+    var query = input.value.trim();
+    var code = postal ? postal.value.trim() : "";
+    if (/—\s*\d{5}$/.test(query)) return; // a suggestion was picked
+    var key = query + "|" + code;
+    if (key === lastQuery || (query.length < 2 && code.length !== 5)) return;
+    lastQuery = key;
+    var params = new URLSearchParams({ q: query, postal_code: code.length === 5 ? code : "" });
+    fetch(url + "?" + params.toString(), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) {
+        list.replaceChildren();
+        data.results.forEach(function (commune) {
+          var option = document.createElement("option");
+          option.value = commune.label;
+          option.textContent = commune.postal_codes.join(", ");
+          list.appendChild(option);
+        });
+      })
+      .catch(function () { /* offline: typing by hand still works */ });
+  }
+
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 200);
+  }
+  input.addEventListener("input", later);
+  input.addEventListener("focus", later);
+  if (postal) postal.addEventListener("change", later);
+})();

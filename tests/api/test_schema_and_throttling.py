@@ -1,0 +1,116 @@
+import pytest
+import yaml
+from django.core.management import call_command
+from rest_framework.throttling import AnonRateThrottle
+
+from tests.factories import InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yml"
+
+    # --fail-on-warn raises on any warning or error of the generator.
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(target))
+
+    schema = yaml.safe_load(target.read_text())
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/initiatives/",
+        "/api/v1/initiatives/{slug}/",
+        "/api/v1/initiatives/{slug}/status/",
+        "/api/v1/initiatives/{slug}/assessments/",
+        "/api/v1/initiatives/{slug}/followups/",
+        "/api/v1/followups/{id}/state/",
+        "/api/v1/frameworks/current/",
+        "/api/v1/frameworks/{version}/",
+        "/api/v1/measures/",
+        "/api/v1/measures/{code}/",
+        "/api/v1/departements/",
+        "/api/v1/types/",
+        "/api/v1/needs/",
+    ):
+        assert path in paths, path
+
+
+def test_schema_documents_filters_formats_and_the_public_contract(api):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schema = response.json()
+    listing = schema["paths"]["/api/v1/initiatives/"]["get"]
+    parameters = {p["name"] for p in listing["parameters"]}
+    assert {
+        "eligible",
+        "departement",
+        "type",
+        "product",
+        "label",
+        "need",
+        "commune",
+        "search",
+        "updated_since",
+        "ordering",
+        "page",
+        "page_size",
+        "format",
+    } <= parameters
+    content = listing["responses"]["200"]["content"]
+    assert {"application/json", "text/csv", "application/geo+json"} <= set(content)
+    item = schema["components"]["schemas"]["Initiative"]["properties"]
+    for name in ("slug", "verdict", "score", "framework_version", "url", "updated_at"):
+        assert name in item
+    assert item["url"]["description"]
+
+
+def test_every_operation_documents_its_responses(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation["responses"], (method, path)
+            assert operation.get("summary") or operation.get("description"), (method, path)
+
+
+def test_schema_says_which_operations_need_no_authentication(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            anonymous = {} in operation["security"]
+            private = method != "get" or path.endswith(("/assessments/", "/followups/"))
+            assert anonymous is not private, (method, path)
+
+
+def test_interactive_docs_are_served_without_a_cdn(api):
+    page = api.get("/api/docs/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower()
+    script = api.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "/api/schema/" in script.content.decode()
+
+
+def test_anonymous_clients_are_throttled_per_ip(api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    InitiativeFactory()
+
+    codes = [api.get("/api/v1/initiatives/").status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 429]
+    blocked = api.get("/api/v1/initiatives/")
+    assert blocked.json()["detail"] and "Retry-After" in blocked
+    other_ip = api.get("/api/v1/initiatives/", REMOTE_ADDR="192.0.2.7")
+    assert other_ip.status_code == 200
+
+
+def test_agents_are_not_throttled_like_anonymous_clients(agent_api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1/minute"})
+
+    codes = [agent_api.get("/api/v1/departements/").status_code for _ in range(3)]
+
+    assert codes == [200, 200, 200]

@@ -1,0 +1,178 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment.models import Assessment
+from recommendations import dashboard
+from registry.models import Initiative
+from tests.factories import (
+    CommuneFactory,
+    DepartementFactory,
+    FollowUpFactory,
+    FrameworkFactory,
+    InitiativeFactory,
+    InitiativeTypeFactory,
+    MeasureFactory,
+    NeedFactory,
+)
+
+pytestmark = pytest.mark.django_db
+PARIS = datetime.timezone(datetime.timedelta(hours=1))
+
+
+def created(initiative, year, month, day=10):
+    Initiative.objects.filter(pk=initiative.pk).update(
+        created_at=datetime.datetime(year, month, day, 12, tzinfo=PARIS)
+    )
+
+
+def assess(initiative, verdict, *, current=True):
+    Assessment.objects.create(
+        initiative=initiative,
+        framework=FrameworkFactory(version=1, status="published"),
+        score=50,
+        max_score=100,
+        verdict=verdict,
+        assessed_at=timezone.now(),
+        is_current=current,
+    )
+
+
+@pytest.fixture
+def registry():
+    """Five initiatives, counted by hand in each test below."""
+    montpellier = CommuneFactory(
+        insee_code="34172",
+        name="Montpellier",
+        departement=DepartementFactory(code="34", name="Hérault"),
+        postal_codes=["34000"],
+    )
+    vrac = InitiativeTypeFactory(code="EPICERIE_VRAC", name="Épicerie vrac", name_en="Bulk grocery")
+    logistics, finance = NeedFactory(code="K_LOG"), NeedFactory(code="K_FIN", name="Financement")
+    a = InitiativeFactory(name="A", status="validated")
+    b = InitiativeFactory(
+        name="B", status="validated", commune=montpellier, postal_code="34000", type=vrac
+    )
+    c = InitiativeFactory(name="C", status="submitted")
+    d = InitiativeFactory(name="D", status="draft", commune=montpellier, postal_code="34000")
+    e = InitiativeFactory(name="E", status="rejected", type=vrac)
+    a.needs.set([logistics, finance])
+    b.needs.set([logistics])
+    d.needs.set([finance, logistics])
+    assess(a, "not_eligible", current=False)  # superseded: never counted
+    Assessment.objects.filter(initiative=a).update(is_current=False)
+    assess(a, "eligible")
+    assess(b, "not_eligible")
+    assess(c, "eligible")
+    first, second = MeasureFactory(code="LOG1"), MeasureFactory(code="FIN1")
+    FollowUpFactory(initiative=a, measure=first, state="proposed")
+    FollowUpFactory(initiative=a, measure=second, state="done")
+    FollowUpFactory(initiative=b, measure=first, state="in_progress")
+    for initiative in (a, b, c):
+        created(initiative, 2026, 11)
+    created(d, 2026, 9)
+    created(e, 2025, 10)  # outside the 12-month window
+    return Initiative.objects.all()
+
+
+def counts(rows):
+    return {row.key: row.count for row in rows}
+
+
+def test_counts_by_status(registry):
+    assert counts(dashboard.by_status(registry)) == {
+        "draft": 1,
+        "submitted": 1,
+        "validated": 2,
+        "rejected": 1,
+        "archived": 0,
+    }
+
+
+def test_counts_by_departement_and_type(registry):
+    assert counts(dashboard.by_departement(registry)) == {"31": 3, "34": 2}
+    assert [(r.key, r.count) for r in dashboard.by_type(registry)] == [
+        ("MAG_PROD", 3),
+        ("EPICERIE_VRAC", 2),
+    ]
+
+
+def test_counts_by_verdict_use_the_current_assessment_only(registry):
+    assert counts(dashboard.by_verdict(registry)) == {
+        "eligible": 2,
+        "not_eligible": 1,
+        "incomplete": 0,
+        "not_assessed": 2,
+    }
+
+
+def test_eligibility_rate_is_among_assessed_initiatives(registry):
+    assert dashboard.eligibility_rate(registry) == (2, 3, 66.7)
+
+
+def test_eligibility_rate_is_none_when_nothing_is_assessed():
+    InitiativeFactory()
+
+    assert dashboard.eligibility_rate(Initiative.objects.all()) == (0, 0, None)
+
+
+def test_most_declared_needs(registry):
+    assert [(r.key, r.count) for r in dashboard.top_needs(registry)] == [
+        ("K_LOG", 3),
+        ("K_FIN", 2),
+    ]
+
+
+def test_measures_by_follow_up_state(registry):
+    assert counts(dashboard.followups_by_state(registry)) == {
+        "proposed": 1,
+        "in_progress": 1,
+        "done": 1,
+        "declined": 0,
+    }
+
+
+def test_registrations_per_month_cover_twelve_months_including_empty_ones(registry):
+    rows = dashboard.registrations_per_month(registry, today=datetime.date(2026, 11, 15))
+
+    assert [r.key for r in rows][0] == "2025-12"
+    assert [r.key for r in rows][-1] == "2026-11"
+    assert len(rows) == 12
+    assert {r.key: r.count for r in rows if r.count} == {"2026-09": 1, "2026-11": 3}
+
+
+def test_the_page_draws_each_chart_with_its_data_table(client, agent, registry):
+    client.force_login(agent)
+
+    response = client.get(reverse("backoffice:dashboard"))
+
+    content = response.content.decode()
+    assert content.count("<svg") == 7
+    assert content.count("<table") == 7
+    assert "66,7" in content
+    assert "2 éligibles sur 3" in content
+    assert reverse("backoffice:dashboard-csv", args=["statuts"]) in content
+
+
+def test_each_chart_downloads_as_csv(client, agent, registry):
+    client.force_login(agent)
+
+    response = client.get(reverse("backoffice:dashboard-csv", args=["departements"]))
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["code", "Catégorie", "Nombre"],
+        ["31", "Haute-Garonne (31)", "3"],
+        ["34", "Hérault (34)", "2"],
+    ]
+
+
+def test_an_unknown_chart_is_not_found(client, agent):
+    client.force_login(agent)
+
+    assert client.get(reverse("backoffice:dashboard-csv", args=["nope"])).status_code == 404

@@ -1,0 +1,42 @@
+"""Browser journeys: Playwright driving Debian's chromium (`make e2e-deps`), never `playwright install`."""
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A French visitor by default, as most of the site's users.
+    return {**browser_context_args, "locale": "fr-FR"}
+
+
+@pytest.fixture(autouse=True)
+def _offline_map_tiles(settings):
+    # No network in tests: tiles point at the live server, where they 404 like an unreachable server.
+    settings.MAP_TILE_URL = "/tiles-unavailable/{z}/{x}/{y}.png"
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size(PHONE)
+    return page
