@@ -311,7 +311,8 @@ _INSERT_FIELDS = (
 
 
 def _insert_assessments(assessments: list[Assessment]) -> None:
-    """One multi-row INSERT per batch, values prepared once per column kind.
+    """Write a batch of new assessments: COPY on PostgreSQL (psycopg 3), one multi-row INSERT
+    elsewhere, with values prepared once per column kind.
 
     Equivalent to `bulk_create` (the rows come out of the engine already checked) but it skips
     the ORM's per-field preparation, which cost more than the scoring itself.
@@ -320,31 +321,36 @@ def _insert_assessments(assessments: list[Assessment]) -> None:
         return
     table = connection.ops.quote_name(Assessment._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in _INSERT_FIELDS)
-    json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    slots = ["%s", "%s", json_slot, "%s", "%s", "%s", json_slot, json_slot, "%s", "%s", "%s"]
-    row_sql = "(" + ", ".join(slots) + ")"
     when = connection.ops.adapt_datetimefield_value(assessments[0].assessed_at)
-    params = []
-    for a in assessments:
-        explanation = getattr(a.explanation, "json_text", None)
-        params.extend(
-            (
-                a.initiative_id,
-                a.framework_id,
-                json.dumps(a.answers, ensure_ascii=False),
-                Decimal(str(a.score)),
-                Decimal(str(a.max_score)),
-                a.verdict,
-                explanation or json.dumps(a.explanation, ensure_ascii=False),
-                json.dumps(a.suggestions, ensure_ascii=False),
-                a.assessed_by_id,
-                when,
-                a.is_current,
-            )
+    rows = [
+        (
+            a.initiative_id,
+            a.framework_id,
+            json.dumps(a.answers, ensure_ascii=False),
+            Decimal(str(a.score)),
+            Decimal(str(a.max_score)),
+            a.verdict,
+            getattr(a.explanation, "json_text", None)
+            or json.dumps(a.explanation, ensure_ascii=False),
+            json.dumps(a.suggestions, ensure_ascii=False),
+            a.assessed_by_id,
+            when,
+            a.is_current,
         )
-    sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(assessments))
+        for a in assessments
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        raw = cursor.cursor
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        slots = ["%s", "%s", json_slot, "%s", "%s", "%s", json_slot, json_slot, "%s", "%s", "%s"]
+        row_sql = "(" + ", ".join(slots) + ")"
+        sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(rows))
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 @dataclass

@@ -263,6 +263,7 @@ class FollowUpStateView(generics.GenericAPIView):
         except DjangoValidationError as error:
             if hasattr(error, "error_dict") and data["state"] == FollowUpState.DONE:
                 raise ValidationError({"answers": error.message_dict}) from None
-            _raise_drf(error, "state")
+            transition = getattr(error, "code", None) == "forbidden_transition"
+            _raise_drf(error, "state" if transition else "non_field_errors")
         followup = FollowUp.objects.select_related("measure", "recorded_by").get(pk=followup.pk)
         return Response(FollowUpSerializer(followup).data)

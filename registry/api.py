@@ -17,7 +17,7 @@ from django.db.models import Count, F, Max, Q
 from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
@@ -942,7 +942,7 @@ def set_cache_headers(response, *, request, etag: str, last_modified):
     # no-cache: caches may keep a copy but must revalidate it (cheap, thanks to the ETag).
     private = _audience(request) == "agent" or request.user.is_authenticated
     response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
-    response["Vary"] = "Accept, Accept-Language, Authorization, Cookie"
+    patch_vary_headers(response, ("Accept", "Accept-Language", "Authorization", "Cookie"))
     return response
 
 

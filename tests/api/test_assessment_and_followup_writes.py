@@ -276,6 +276,7 @@ def test_a_closed_follow_up_cannot_move_again(agent_api, framework):
     )
 
     assert response.status_code == 400
+    assert response.json()["state"]
     assert FollowUp.objects.get().state == "declined"
 
 
@@ -312,3 +313,5 @@ def test_unknown_follow_ups_are_a_404(agent_api, framework):
         == 404
     )
     assert agent_api.get("/api/v1/initiatives/nope/followups/").status_code == 404
+    huge = "/api/v1/followups/99999999999999999999999/state/"
+    assert agent_api.post(huge, {"state": "declined"}, format="json").status_code == 404

@@ -88,6 +88,7 @@ def test_retired_frameworks_stay_readable(api, framework_v1):
 def test_framework_endpoints_404_on_bad_versions(api):
     assert api.get("/api/v1/frameworks/99/").status_code == 404
     assert api.get("/api/v1/frameworks/abc/").status_code == 404
+    assert api.get("/api/v1/frameworks/99999999999999999999999/").status_code == 404
 
 
 def test_measures_lists_only_public_measures(api, measures):

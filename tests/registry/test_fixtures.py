@@ -84,3 +84,14 @@ def test_setup_demo_creates_the_accounts_and_can_run_twice(capsys):
     assert users.get(username="agent").groups.filter(name="agent").exists()
     assert "occitanie-demo" in capsys.readouterr().out
     assert Initiative.objects.count() == 96
+
+
+def test_setup_demo_keeps_what_curators_changed():
+    call_command("setup_demo", verbosity=0)
+    InitiativeType.objects.filter(code="AMAP").update(name="AMAP (renamed by a curator)")
+    Initiative.objects.filter(pk=1).delete()
+
+    call_command("setup_demo", verbosity=0)
+
+    assert InitiativeType.objects.get(code="AMAP").name == "AMAP (renamed by a curator)"
+    assert not Initiative.objects.filter(pk=1).exists()

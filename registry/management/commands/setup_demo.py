@@ -1,3 +1,7 @@
+import json
+from pathlib import Path
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -20,30 +24,38 @@ DEMO_ACCOUNTS = [
 RETAILER_LISTINGS = {"retailer1": 2, "retailer2": 1}
 
 
+def fixture_models(name: str) -> list:
+    """The models a JSON fixture of FIXTURE_DIRS fills."""
+    paths = (Path(folder) / f"{name}.json" for folder in settings.FIXTURE_DIRS)
+    path = next(path for path in paths if path.exists())
+    labels = {row["model"] for row in json.loads(path.read_text(encoding="utf-8"))}
+    return [apps.get_model(label) for label in sorted(labels)]
+
+
 class Command(BaseCommand):
     help = (
-        "Load reference data and, into an empty registry, the demo initiatives and demo "
-        "accounts. Safe to run again: nothing is duplicated and existing data is kept."
+        "Load the reference data, the first framework, the measures and the demo initiatives "
+        "into a new database, and create the demo accounts. Safe to run again: a fixture is "
+        "only loaded while the tables it fills are empty, so curators' and agents' changes "
+        "are kept."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force-demo",
+            "--reload",
             action="store_true",
-            help="Reload the demo fixtures even when initiatives already exist.",
+            help="Load every fixture again, overwriting rows with the same keys.",
         )
 
-    def handle(self, *args, force_demo=False, **options):
-        verbosity = options["verbosity"]
-        self.stdout.write("Loading reference data…")
-        call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=verbosity)
+    def handle(self, *args, reload=False, **options):
+        for name in [*settings.REFERENCE_FIXTURES, *settings.DEMO_FIXTURES]:
+            models = fixture_models(name)
+            if not reload and any(model.objects.exists() for model in models):
+                self.stdout.write(f"  {name}: already loaded, kept as it is")
+                continue
+            self.stdout.write(f"  {name}: loading…")
+            call_command("loaddata", name, verbosity=0)
         ensure_roles()
-
-        if Initiative.objects.exists() and not force_demo:
-            self.stdout.write("The registry already has initiatives: demo data left as it is.")
-        else:
-            self.stdout.write("Loading demo initiatives…")
-            call_command("loaddata", *settings.DEMO_FIXTURES, verbosity=verbosity)
         self._create_accounts()
         self._print_logins()
 
