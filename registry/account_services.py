@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Claim, ClaimStatus, Initiative, Status
+from .models import SOURCING_FIELDS, Claim, ClaimStatus, Initiative, Status
 from .roles import RETAILER, ensure_roles
 from .services import change_status
 
@@ -35,17 +35,7 @@ ELIGIBILITY_FIELDS = (
     "commune",
     "postal_code",
     "labels",
-    "partner_producers",
-    "regional_purchase_share",
-    "short_circuit_share",
-    "organic_share",
-    "quality_share",
-    "producer_price_share",
-    "intermediaries",
-    "max_sourcing_distance_km",
-    "staff_fte",
-    "weekly_opening_hours",
-    "step_free_access",
+    *SOURCING_FIELDS,
 )
 M2M_FIELDS = ("products", "labels", "needs")
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import (
+    SOURCING_FIELDS,
     Commune,
     Departement,
     Initiative,
@@ -157,21 +158,7 @@ class InitiativeAdmin(admin.ModelAdmin):
         (_("Products and labels"), {"fields": ["products", "labels"]}),
         (
             _("Sourcing facts"),
-            {
-                "fields": [
-                    "partner_producers",
-                    "regional_purchase_share",
-                    "short_circuit_share",
-                    "organic_share",
-                    "quality_share",
-                    "producer_price_share",
-                    "intermediaries",
-                    "max_sourcing_distance_km",
-                    "staff_fte",
-                    "weekly_opening_hours",
-                    "step_free_access",
-                ]
-            },
+            {"fields": SOURCING_FIELDS},
         ),
         (_("Needs and obstacles"), {"fields": ["needs"]}),
         (_("Workflow"), {"fields": ["status", "owners", "created_at", "updated_at"]}),

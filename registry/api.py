@@ -41,6 +41,7 @@ from rest_framework.response import Response
 
 from .account_services import ConcurrencyConflict, unique_slug, update_initiative
 from .models import (
+    SOURCING_FIELDS,
     Commune,
     Departement,
     Initiative,
@@ -338,17 +339,7 @@ class PrivateInitiativeSerializer(serializers.ModelSerializer):
             "siret",
             "rna",
             "founded_on",
-            "partner_producers",
-            "regional_purchase_share",
-            "short_circuit_share",
-            "organic_share",
-            "quality_share",
-            "producer_price_share",
-            "intermediaries",
-            "max_sourcing_distance_km",
-            "staff_fte",
-            "weekly_opening_hours",
-            "step_free_access",
+            *SOURCING_FIELDS,
             "owners",
             "status_history",
         ]
@@ -524,17 +515,7 @@ class InitiativeWriteSerializer(InitiativeSaveMixin, serializers.ModelSerializer
             "products",
             "labels",
             "needs",
-            "partner_producers",
-            "regional_purchase_share",
-            "short_circuit_share",
-            "organic_share",
-            "quality_share",
-            "producer_price_share",
-            "intermediaries",
-            "max_sourcing_distance_km",
-            "staff_fte",
-            "weekly_opening_hours",
-            "step_free_access",
+            *SOURCING_FIELDS,
             "version",
         ]
         # Uniqueness and constraints are checked by the model's full_clean() in validate().

@@ -182,6 +182,22 @@ def percentage_field(verbose_name, help_text):
     )
 
 
+# The facts about sourcing and operations that the assessment pre-fills answers from.
+SOURCING_FIELDS = (
+    "partner_producers",
+    "regional_purchase_share",
+    "short_circuit_share",
+    "organic_share",
+    "quality_share",
+    "producer_price_share",
+    "intermediaries",
+    "max_sourcing_distance_km",
+    "staff_fte",
+    "weekly_opening_hours",
+    "step_free_access",
+)
+
+
 class InitiativeQuerySet(models.QuerySet):
     def validated(self):
         """Initiatives a moderator has approved: the only ones shown to the public."""
