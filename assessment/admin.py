@@ -1,13 +1,16 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import Initiative
 from registry.roles import is_agent, is_curator
 
 from . import engine
@@ -54,6 +57,20 @@ class CriterionInline(CuratorOnly, admin.StackedInline):
     ]
     classes = ["collapse"]
 
+    def get_queryset(self, request):
+        # Read-only inlines (published frameworks) show each criterion's orientation and action.
+        return super().get_queryset(request).select_related("orientation", "action")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("orientation", "action"):
+            # Every inline form would otherwise run its own query for the same choices.
+            cache = request.__dict__.setdefault("_criterion_inline_choices", {})
+            if db_field.name not in cache:
+                cache[db_field.name] = list(field.choices)
+            field.choices = cache[db_field.name]
+        return field
+
 
 @admin.register(Framework)
 class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
@@ -73,7 +90,7 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
         "impact_link",
     ]
     inlines = [CriterionInline]
-    actions = ["duplicate_as_draft", "publish"]
+    actions = ["duplicate_as_draft", "publish", "delete_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
@@ -88,6 +105,18 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
             return "—"
         url = reverse("admin:assessment_framework_impact", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Preview the impact of publishing"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        framework = form.instance
+        if framework.is_editable:
+            problem = framework.min_score_error()
+            if problem:
+                messages.warning(
+                    request,
+                    gettext("%(problem)s It cannot be published until this is fixed.")
+                    % {"problem": problem},
+                )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -125,7 +154,9 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
+            "app_label": self.model._meta.app_label,
             "title": gettext("Impact of publishing %(framework)s") % {"framework": draft},
+            "subtitle": None,
             "draft": draft,
             "reference": reference,
             "total": len(rows),
@@ -148,6 +179,30 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, restricted to drafts: published and retired frameworks stay."""
+        drafts = queryset.filter(status=FrameworkStatus.DRAFT)
+        kept = queryset.count() - drafts.count()
+        has_drafts = drafts.exists()
+        # Said once: when asking for confirmation, or when nothing is left to confirm.
+        if kept and (request.POST.get("post") != "yes" or not has_drafts):
+            self.message_user(
+                request,
+                ngettext(
+                    "Published and retired frameworks cannot be deleted: "
+                    "%(count)s left out of the selection.",
+                    "Published and retired frameworks cannot be deleted: "
+                    "%(count)s left out of the selection.",
+                    kept,
+                )
+                % {"count": kept},
+                messages.WARNING,
+            )
+        if not has_drafts:
+            return None
+        return django_delete_selected(self, request, drafts)
+
     @admin.action(description=_("Publish (retires the current one and re-scores)"))
     def publish(self, request, queryset):
         if queryset.count() != 1:
@@ -156,6 +211,13 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
             )
             return
         framework = queryset.get()
+        if framework.status != FrameworkStatus.DRAFT:
+            self.message_user(
+                request, gettext("Only a draft framework can be published."), messages.ERROR
+            )
+            return
+        if request.POST.get("post") != "yes":
+            return self._publish_confirmation(request, framework)
         try:
             summary = publish_framework(framework=framework, by=request.user)
         except (ValidationError, engine.ConfigError) as error:
@@ -174,6 +236,29 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
                 "changed": summary.changed_verdict,
             },
             messages.SUCCESS,
+        )
+
+    def _publish_confirmation(self, request, framework):
+        """The page asking to confirm a publication, before anything is re-scored."""
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "title": gettext("Publish %(framework)s?") % {"framework": framework},
+            "subtitle": None,
+            "framework": framework,
+            "current": published_framework(),
+            "initiative_count": Initiative.objects.validated().count(),
+            "min_score_error": framework.min_score_error(),
+            "impact_url": reverse("admin:assessment_framework_impact", args=[framework.pk]),
+            "queryset": [framework],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/assessment/framework_publish_confirmation.html", context
         )
 
 

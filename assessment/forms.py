@@ -2,7 +2,9 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.utils.translation import get_language
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import engine
@@ -15,6 +17,41 @@ def _english() -> bool:
 
 def _option_label(option: engine.Option) -> str:
     return option.label_en if _english() and option.label_en else option.label
+
+
+def _plain(value):
+    """100.0 -> 100: integer-valued bounds read without decimals."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _localized(value) -> str:
+    return number_format(_plain(value))
+
+
+class BoundsValidator:
+    """Keeps a number within a criterion's bounds, saying them in the active locale."""
+
+    def __init__(self, minimum, maximum, unit=""):
+        self.minimum, self.maximum, self.unit = minimum, maximum, unit
+
+    def __call__(self, value):
+        low, high = self.minimum, self.maximum
+        if (low is None or value >= low) and (high is None or value <= high):
+            return
+        unit = f" {self.unit}" if self.unit else ""
+        if low is not None and high is not None:
+            message = gettext("Enter a number between %(min)s and %(max)s%(unit)s.")
+        elif low is not None:
+            message = gettext("Enter a number greater than or equal to %(min)s%(unit)s.")
+        else:
+            message = gettext("Enter a number less than or equal to %(max)s%(unit)s.")
+        params = {
+            "min": _localized(low) if low is not None else "",
+            "max": _localized(high) if high is not None else "",
+            "unit": unit,
+        }
+        raise ValidationError(message % params, code="out_of_bounds")
 
 
 class AnswersForm(forms.Form):
@@ -46,16 +83,23 @@ class AnswersForm(forms.Form):
                 **common,
             )
         if definition.question == engine.NUMBER:
-            attrs = {}
+            attrs = {"step": "any"}
+            if definition.minimum is not None:
+                attrs["min"] = str(_plain(definition.minimum))
+            if definition.maximum is not None:
+                attrs["max"] = str(_plain(definition.maximum))
             if definition.unit:
-                common["help_text"] = (
-                    f"{common['help_text']} ({_('unit')}: {definition.unit})".strip()
+                unit = gettext("(unit: %(unit)s)") % {"unit": definition.unit}
+                common["help_text"] = f"{common['help_text']} {unit}".strip()
+            validators = []
+            if definition.minimum is not None or definition.maximum is not None:
+                validators.append(
+                    BoundsValidator(definition.minimum, definition.maximum, definition.unit)
                 )
             return forms.DecimalField(
-                min_value=definition.minimum,
-                max_value=definition.maximum,
                 decimal_places=2,
-                widget=forms.NumberInput(attrs={**attrs, "step": "any"}),
+                validators=validators,
+                widget=forms.NumberInput(attrs=attrs),
                 **common,
             )
         choices = [(o.value, _option_label(o)) for o in definition.options]

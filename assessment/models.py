@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Initiative, PacteAction, PacteOrientation
@@ -107,6 +108,30 @@ class Framework(models.Model):
     def clean(self):
         if self.stored_status() not in (None, FrameworkStatus.DRAFT):
             raise ValidationError(LOCKED_MESSAGE, code="framework_locked")
+
+    def weighted_points_total(self) -> int:
+        """The most points the framework's weighted criteria can give together."""
+        if not self.pk:
+            return 0
+        total = self.criteria.filter(kind=CriterionKind.WEIGHTED).aggregate(
+            total=models.Sum("max_points")
+        )["total"]
+        return total or 0
+
+    def min_score_error(self) -> str | None:
+        """Why the minimum score cannot be reached, or None.
+
+        Not part of `clean()`: a draft is saved before the criteria edited alongside it, and may
+        be incomplete while being prepared. Publishing refuses a framework with this error and
+        the admin warns about it after each save of a draft.
+        """
+        total = self.weighted_points_total()
+        if self.min_score is None or self.min_score <= total:
+            return None
+        return gettext(
+            "The minimum score (%(min_score)s) is above the %(total)s points the weighted "
+            "criteria can give at most: no initiative could be eligible."
+        ) % {"min_score": number_format(self.min_score), "total": number_format(total)}
 
 
 LOCKED_MESSAGE = _(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from registry.models import Initiative, LegalForm
 
 from . import engine
-from .models import Assessment, Criterion, Framework, FrameworkStatus, PrefillSource
+from .models import Assessment, Criterion, Framework, FrameworkStatus, PrefillSource, Verdict
 
 OCCITANIE_DEPARTEMENTS = frozenset(
     {"09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"}
@@ -262,13 +263,23 @@ def assess_initiative(
     return assessment
 
 
+def versioned_title(title: str, *, old: int, new: int) -> str:
+    """`title` for version `new`: its "v<old>" token replaced, else " (v<new>)" appended."""
+    max_length = Framework._meta.get_field("title").max_length
+    token = re.compile(rf"\b([vV]){old}\b")
+    if token.search(title):
+        return token.sub(lambda m: f"{m.group(1)}{new}", title)[:max_length]
+    suffix = f" (v{new})"
+    return title[: max_length - len(suffix)].rstrip() + suffix
+
+
 @transaction.atomic
 def duplicate_framework(*, framework: Framework) -> Framework:
     """Copy `framework` and its criteria as a new draft with the next version number."""
     next_version = (Framework.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     copy = Framework(
         version=next_version,
-        title=framework.title,
+        title=versioned_title(framework.title, old=framework.version, new=next_version),
         description=framework.description,
         min_score=framework.min_score,
         status=FrameworkStatus.DRAFT,
@@ -453,6 +464,9 @@ def publish_framework(*, framework: Framework, by=None, progress=None) -> Rescor
     if not framework.criteria.exists():
         raise ValidationError(_("A framework needs at least one criterion."), code="empty")
     load_framework(framework)  # raises ConfigError on a broken criterion before anything changes
+    unreachable = framework.min_score_error()
+    if unreachable:
+        raise ValidationError(unreachable, code="min_score_unreachable")
     now = timezone.now()
     Framework.objects.published().update(status=FrameworkStatus.RETIRED, retired_at=now)
     Framework.objects.filter(pk=framework.pk).update(
@@ -472,6 +486,14 @@ class ImpactRow:
     after: str
     score_before: float | None
     score_after: float
+
+    @property
+    def before_label(self) -> str:
+        return Verdict(self.before).label if self.before else ""
+
+    @property
+    def after_label(self) -> str:
+        return Verdict(self.after).label
 
 
 def preview_impact(*, draft: Framework, reference: Framework | None = None) -> list[ImpactRow]:

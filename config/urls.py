@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from recommendations.dashboard_views import urlpatterns as dashboard_urls
 from registry.urls_backoffice import urlpatterns as backoffice_urls
@@ -16,4 +18,6 @@ urlpatterns = [
     path("evaluation/", include("assessment.urls")),
     path("mesures/", include("recommendations.urls")),
     path("", include("registry.urls")),
+    # Browsers ask for /favicon.ico on pages that do not name an icon (the admin).
+    path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
 ]

@@ -5,6 +5,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .account_services import (
     CLAIM_MAX_AGE,
     CLAIM_SALT,
+    ELIGIBILITY_FIELDS,
     ConcurrencyConflict,
     claimable,
     confirm_claim,
@@ -34,13 +36,14 @@ from .account_services import (
 from .forms import (
     STEPS,
     ClaimForm,
+    EmailAuthenticationForm,
     IdentityForm,
     LocationForm,
     ProfileForm,
     SignupForm,
     self_check_initial,
 )
-from .models import Claim, Commune, Initiative, Status
+from .models import SOURCING_FIELDS, Claim, Commune, Initiative, Status
 from .roles import RETAILER, has_role, is_agent
 
 NEW_INITIATIVE_SESSION_KEY = "new_initiative_identity"
@@ -76,6 +79,20 @@ def retailer_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with the e-mail address; without a safe `next`, each role lands on its home."""
+
+    authentication_form = EmailAuthenticationForm
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if is_agent(user):
+            return reverse("backoffice:home")
+        if has_role(user, RETAILER):
+            return reverse("accounts:my-initiatives")
+        return super().get_default_redirect_url()
 
 
 # Sign-up and verification ---------------------------------------------------------------------
@@ -146,6 +163,13 @@ def my_initiatives(request):
             to_attr="current_assessments",
         )
     )
+    initiatives = initiatives.prefetch_related("needs")
+    for initiative in initiatives:
+        initiative.edit_step = (
+            first_incomplete_step(initiative)
+            if initiative.status == Status.DRAFT
+            else STEP_NAMES[0]
+        )
     claims = (
         Claim.objects.filter(claimant=request.user)
         .select_related("initiative")
@@ -263,6 +287,10 @@ def initiative_edit(request, slug, step="identite"):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                if request.POST.get("action") == "submit":
+                    # "Send for moderation" belongs to the step's form: what was typed on
+                    # this page is saved above, then the initiative is submitted.
+                    return _submit(request, saved)
                 if (
                     changed
                     and saved.status == Status.SUBMITTED
@@ -272,7 +300,8 @@ def initiative_edit(request, slug, step="identite"):
                         request,
                         _(
                             "Saved. Facts that matter for eligibility changed, so the initiative "
-                            "goes back to moderation before the public sees the new version."
+                            "goes back to moderation: it no longer appears in the public "
+                            "catalogue until an agent validates it again."
                         ),
                     )
                 else:
@@ -297,8 +326,36 @@ def initiative_edit(request, slug, step="identite"):
             "conflict": conflict,
             "is_last": step == STEP_NAMES[-1],
             "can_submit": initiative.status in (Status.DRAFT, Status.REJECTED),
+            "re_moderation_fields": _re_moderation_fields(request, initiative, form),
         },
     )
+
+
+def _re_moderation_fields(request, initiative, form) -> list[str]:
+    """Labels of the fields of `form` whose change unpublishes `initiative` (a validated one
+    edited by its owner) until an agent validates it again; empty when none applies."""
+    if initiative.status != Status.VALIDATED or is_agent(request.user):
+        return []
+    return [str(form[name].label) for name in ELIGIBILITY_FIELDS if name in form.fields]
+
+
+def first_incomplete_step(initiative) -> str:
+    """The step to open when someone goes back to a draft: the first one left empty.
+
+    A draft always has its identity and location (it is saved with them); the following steps
+    are optional, so a step counts as incomplete when none of its fields has a value. Expects
+    products, labels and needs prefetched.
+    """
+    filled = {
+        "approvisionnement": initiative.products.all()
+        or any(getattr(initiative, name) is not None for name in SOURCING_FIELDS),
+        "labels": initiative.labels.all(),
+        "besoins": initiative.needs.all(),
+    }
+    for step in STEP_NAMES:
+        if step in filled and not filled[step]:
+            return step
+    return STEP_NAMES[0]
 
 
 def _after_save(request, initiative, step):
@@ -318,13 +375,16 @@ def _after_save(request, initiative, step):
 @require_POST
 @retailer_required
 def initiative_submit(request, slug):
-    initiative = _editable_initiative(request, slug)
+    return _submit(request, _editable_initiative(request, slug))
+
+
+def _submit(request, initiative):
     try:
         submit_initiative(initiative=initiative, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return redirect("accounts:initiative-edit", slug=slug, step="identite")
+        return redirect("accounts:initiative-edit", slug=initiative.slug, step="identite")
     messages.success(
         request,
         _("“%(name)s” is sent for moderation. You will receive an e-mail once it is reviewed.")

@@ -19,6 +19,10 @@ from .models import (
 )
 from .services import change_status
 
+admin.site.site_header = _("Circuits courts Occitanie — administration")
+admin.site.site_title = _("Circuits courts Occitanie")
+admin.site.index_title = _("Reference data, frameworks and measures")
+
 
 @admin.register(Departement)
 class DepartementAdmin(admin.ModelAdmin):

@@ -16,6 +16,7 @@ from .accounts import site_url
 from .forms import ClaimDecisionForm, ModerationForm, SearchForm
 from .models import Claim, ClaimStatus, Initiative, Status
 from .roles import is_agent
+from .search import search as search_initiatives
 
 PAGE_SIZE = 25
 
@@ -169,15 +170,16 @@ def search(request):
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         if query:
+            # The public catalogue's search (every word, accents ignored), over all statuses,
+            # or part of the slug, an exact SIRET, or part of the public or an owner's e-mail address.
             siret = "".join(query.split())
             results = results.filter(
-                Q(name__icontains=query)
+                Q(pk__in=search_initiatives(Initiative.objects.all(), query).values("pk"))
                 | Q(slug__icontains=query)
                 | Q(siret=siret)
-                | Q(commune__name__icontains=query)
                 | Q(email__icontains=query)
-                | Q(owners__email__icontains=query)
-            ).distinct()
+                | Q(pk__in=Initiative.objects.filter(owners__email__icontains=query).values("pk"))
+            )
         if form.cleaned_data["status"]:
             results = results.filter(status=form.cleaned_data["status"])
     query_string = request.GET.copy()

@@ -4,7 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .validators import (
@@ -137,7 +138,8 @@ class PacteAction(ReferenceItem):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    # Context: "Submitted" is also a column header ("submitted on") elsewhere.
+    SUBMITTED = "submitted", pgettext_lazy("initiative status", "Submitted")
     VALIDATED = "validated", _("Validated")
     REJECTED = "rejected", _("Rejected")
     ARCHIVED = "archived", _("Archived")
@@ -440,6 +442,8 @@ class Initiative(models.Model):
                 "commune": self.commune.name,
                 "codes": ", ".join(self.commune.postal_codes),
             }
+        if self.founded_on and self.founded_on > timezone.localdate():
+            errors["founded_on"] = _("The date founded cannot be in the future.")
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = _(
                 "Give both latitude and longitude, or neither."

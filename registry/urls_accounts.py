@@ -1,18 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import accounts
-from .forms import EmailAuthenticationForm
 
 app_name = "accounts"
 urlpatterns = [
     # Same path as Django's `login` (included after this module): this one answers, with a
-    # form that ignores the case of e-mail addresses. reverse("login") gives the same URL.
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
-    ),
+    # form that ignores the case of e-mail addresses and sends each role to its home page.
+    # reverse("login") gives the same URL.
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("inscription/", accounts.signup, name="signup"),
     path("verification/<str:token>/", accounts.verify, name="verify"),
     path("profil/", accounts.profile, name="profile"),

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret
 
@@ -44,7 +45,7 @@ def validate_latitude(value: float) -> None:
     if not low <= value <= high:
         raise ValidationError(
             _("This latitude is outside Occitanie (expected between %(low)s and %(high)s)."),
-            params={"low": low, "high": high},
+            params={"low": number_format(low), "high": number_format(high)},
             code="latitude_out_of_region",
         )
 
@@ -54,6 +55,6 @@ def validate_longitude(value: float) -> None:
     if not low <= value <= high:
         raise ValidationError(
             _("This longitude is outside Occitanie (expected between %(low)s and %(high)s)."),
-            params={"low": low, "high": high},
+            params={"low": number_format(low), "high": number_format(high)},
             code="longitude_out_of_region",
         )

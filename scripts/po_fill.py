@@ -3,7 +3,9 @@
     python scripts/po_fill.py registry/locale/fr/LC_MESSAGES/django.po /tmp/fr.json
     python scripts/po_fill.py --missing registry/locale/fr/LC_MESSAGES/django.po
 
-Plural entries take a list of translations. Fuzzy flags are cleared on filled entries.
+Plural entries take a list of translations; a short list is padded with its last form up to the
+catalogue's number of plural forms (French has three in Django's catalogues: one, "millions",
+other). Fuzzy flags are cleared on filled entries.
 Run `make messages` afterwards to compile the .mo files.
 """
 
@@ -24,9 +26,14 @@ def main():
 
     if args.missing:
         missing = {
-            e.msgid: ([""] * 2 if e.msgid_plural else "")
+            e.msgid: ([""] * 3 if e.msgid_plural else "")
             for e in catalogue
-            if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)
+            if not e.obsolete
+            and (
+                not e.translated()
+                or "fuzzy" in e.flags
+                or (e.msgid_plural and not all(e.msgstr_plural.values()))
+            )
         }
         json.dump(missing, sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -34,13 +41,16 @@ def main():
 
     with open(args.translations, encoding="utf-8") as handle:
         translations = json.load(handle)
+    plural_forms = catalogue.metadata.get("Plural-Forms", "nplurals=2;")
+    nplurals = int(plural_forms.split("nplurals=")[1].split(";")[0])
     filled = 0
     for entry in catalogue:
         value = translations.get(entry.msgid)
         if not value:
             continue
         if entry.msgid_plural:
-            entry.msgstr_plural = dict(enumerate(value))
+            forms = list(value) + [value[-1]] * (nplurals - len(value))
+            entry.msgstr_plural = dict(enumerate(forms))
         else:
             entry.msgstr = value
         if "fuzzy" in entry.flags:

@@ -116,3 +116,51 @@ def test_changing_the_case_of_the_address_does_not_dodge_the_lock_out(client, me
     )
 
     assert locked.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("role", "destination"),
+    [
+        ("retailer", "accounts:my-initiatives"),
+        ("agent", "backoffice:home"),
+        ("curator", "backoffice:home"),
+        ("admin", "backoffice:home"),
+    ],
+)
+def test_after_login_each_role_lands_on_its_home(client, role, destination):
+    from tests.factories import user_with_role
+
+    user = user_with_role(role, username=f"{role}@example.org", email=f"{role}@example.org")
+    user.set_password("correct horse battery")
+    user.save()
+
+    response = client.post(
+        reverse("login"), {"username": user.email, "password": "correct horse battery"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse(destination)
+
+
+def test_after_login_a_user_without_a_role_lands_on_the_home_page(client, member):
+    response = client.post(
+        reverse("login"), {"username": member.email, "password": "correct horse battery"}
+    )
+
+    assert response.url == "/"
+
+
+def test_after_login_a_safe_next_wins_and_an_unsafe_one_is_ignored(client):
+    from tests.factories import user_with_role
+
+    agent = user_with_role("agent", username="agent@example.org", email="agent@example.org")
+    agent.set_password("correct horse battery")
+    agent.save()
+    credentials = {"username": agent.email, "password": "correct horse battery"}
+
+    safe = client.post(reverse("login"), {**credentials, "next": "/comptes/profil/"})
+    client.logout()
+    unsafe = client.post(reverse("login"), {**credentials, "next": "https://evil.example/"})
+
+    assert safe.url == "/comptes/profil/"
+    assert unsafe.url == reverse("backoffice:home")

@@ -115,3 +115,19 @@ def test_the_space_shows_the_current_assessment_and_links_to_the_measures(
     assert "62" in content
     assert "Pas encore évaluée" in content
     assert reverse("recommendations:initiative-recommendations", args=["assessed-shop"]) in content
+
+
+def test_the_space_links_to_the_profile_page(retailer_client):
+    content = retailer_client.get(reverse("accounts:my-initiatives")).content.decode()
+
+    assert f'href="{reverse("accounts:profile")}"' in content
+
+
+def test_the_claims_table_scrolls_within_its_container(retailer_client, retailer):
+    from tests.factories import ClaimFactory
+
+    ClaimFactory(claimant=retailer)
+
+    content = retailer_client.get(reverse("accounts:my-initiatives")).content.decode()
+
+    assert '<div class="table-responsive">' in content.split("<table")[0]

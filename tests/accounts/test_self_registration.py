@@ -291,3 +291,106 @@ def test_an_archived_initiative_cannot_be_edited(retailer_client, retailer):
     response = retailer_client.get(reverse("accounts:initiative-edit", args=[initiative.slug]))
 
     assert response.status_code == 403
+
+
+def test_sending_for_moderation_from_the_needs_step_saves_the_ticked_needs_first(
+    retailer_client, retailer
+):
+    initiative = InitiativeFactory(status=Status.DRAFT, owners=[retailer])
+    need = NeedFactory()
+
+    response = retailer_client.post(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "besoins"]),
+        {**step_data(initiative, "besoins", needs=[need.pk]), "action": "submit"},
+    )
+
+    initiative.refresh_from_db()
+    assert response.url == reverse("accounts:my-initiatives")
+    assert list(initiative.needs.all()) == [need]
+    assert initiative.status == Status.SUBMITTED
+
+
+def test_an_invalid_step_is_not_sent_for_moderation_and_keeps_the_input(retailer_client, retailer):
+    initiative = InitiativeFactory(status=Status.DRAFT, owners=[retailer])
+
+    response = retailer_client.post(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "approvisionnement"]),
+        {
+            **step_data(
+                initiative, "approvisionnement", organic_share="140", partner_producers="17"
+            ),
+            "action": "submit",
+        },
+    )
+
+    initiative.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["form"]["partner_producers"].value() == "17"
+    assert "inférieure ou égale à 100" in response.content.decode()
+    assert initiative.status == Status.DRAFT
+    assert initiative.partner_producers == 12
+
+
+def test_the_needs_step_sends_for_moderation_with_the_step_form(retailer_client, retailer):
+    initiative = InitiativeFactory(status=Status.DRAFT, owners=[retailer])
+
+    response = retailer_client.get(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "besoins"])
+    )
+
+    content = response.content.decode()
+    assert 'name="action" value="submit"' in content
+    assert reverse("accounts:initiative-submit", args=[initiative.slug]) not in content
+
+
+def test_the_re_moderation_message_says_the_listing_is_hidden_until_validated_again(
+    retailer_client, retailer
+):
+    initiative = InitiativeFactory(status=Status.VALIDATED, owners=[retailer])
+
+    response = retailer_client.post(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "approvisionnement"]),
+        step_data(initiative, "approvisionnement", organic_share="75"),
+        follow=True,
+    )
+
+    content = response.content.decode()
+    assert "n’apparaît plus dans le catalogue public" in content
+    assert "avant que le public" not in content
+    assert retailer_client.get(initiative.get_absolute_url()).status_code == 404
+
+
+def test_editing_a_validated_initiative_warns_which_fields_send_it_back_to_moderation(
+    retailer_client, retailer
+):
+    initiative = InitiativeFactory(status=Status.VALIDATED, owners=[retailer])
+
+    sourcing = retailer_client.get(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "approvisionnement"])
+    ).content.decode()
+    needs = retailer_client.get(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "besoins"])
+    ).content.decode()
+
+    assert 'id="re-moderation-notice"' in sourcing
+    assert "Ventes bio (%)" in sourcing.split('id="re-moderation-notice"')[1].split("</div>")[0]
+    assert "re-moderation-notice" not in needs  # needs are published straight away
+
+
+def test_a_draft_s_edit_link_opens_the_first_incomplete_step(retailer_client, retailer):
+    InitiativeFactory(
+        name="Nouveau drive",
+        status=Status.DRAFT,
+        owners=[retailer],
+        partner_producers=None,
+        regional_purchase_share=None,
+        short_circuit_share=None,
+        organic_share=None,
+        quality_share=None,
+    )
+
+    content = retailer_client.get(reverse("accounts:my-initiatives")).content.decode()
+
+    assert reverse("accounts:initiative-edit", args=["nouveau-drive", "approvisionnement"]) in (
+        content
+    )

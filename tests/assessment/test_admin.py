@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import Criterion, Framework, FrameworkStatus
-from assessment.services import assess_initiative
+from assessment.services import assess_initiative, duplicate_framework
 from tests.factories import InitiativeFactory
 
 from .conftest import FULL_ANSWERS
@@ -40,11 +40,18 @@ def test_a_curator_duplicates_then_publishes_from_the_admin(client, curator, fra
 
     client.post(changelist, {"action": "duplicate_as_draft", "_selected_action": [framework.pk]})
     draft = Framework.objects.get(version=2)
+    confirmation = client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == FrameworkStatus.DRAFT
+    assert confirmation.status_code == 200
     response = client.post(
-        changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+        changelist,
+        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        follow=True,
     )
 
     draft.refresh_from_db()
+    assert draft.title == "Grille v2"
     assert draft.status == FrameworkStatus.PUBLISHED
     assert "1 initiatives réévaluées" in response.content.decode()
     assert draft.assessments.filter(is_current=True).count() == 1
@@ -125,3 +132,127 @@ def test_an_agent_without_curator_role_cannot_open_frameworks(client, agent, fra
     response = client.get(reverse("admin:assessment_framework_changelist"))
 
     assert response.status_code == 403
+
+
+def test_publishing_asks_for_confirmation_first(client, curator, framework, agent):
+    assess_initiative(initiative=InitiativeFactory(), answers=FULL_ANSWERS, assessed_by=agent)
+    draft = duplicate_framework(framework=framework)
+    client.force_login(curator)
+
+    response = client.post(
+        reverse("admin:assessment_framework_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+
+    page = response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == FrameworkStatus.DRAFT
+    assert not draft.assessments.exists()
+    assert str(framework) in page  # the framework that would be retired
+    assert "1 initiative validée sera réévaluée" in page
+    assert reverse("admin:assessment_framework_impact", args=[draft.pk]) in page
+    assert 'name="post" value="yes"' in page
+    assert '<ol class="breadcrumbs">' in page
+
+
+def test_publishing_refuses_a_minimum_score_above_the_weighted_points(client, curator, framework):
+    draft = duplicate_framework(framework=framework)
+    draft.min_score = 999  # C1 (10) + C2 (8) + C7 (2) give 20 points at most
+    draft.save()
+    client.force_login(curator)
+    changelist = reverse("admin:assessment_framework_changelist")
+
+    confirmation = client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
+    response = client.post(
+        changelist,
+        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == FrameworkStatus.DRAFT
+    assert "score minimum (999)" in confirmation.content.decode()
+    assert 'value="yes"' not in confirmation.content.decode()
+    assert "score minimum (999)" in response.content.decode()
+
+
+def test_saving_a_draft_warns_about_an_unreachable_minimum_score(client, curator):
+    draft = Framework.objects.create(version=3, title="Brouillon", min_score=5)
+    client.force_login(curator)
+
+    response = client.post(
+        reverse("admin:assessment_framework_change", args=[draft.pk]),
+        {
+            "version": 3,
+            "title": "Brouillon",
+            "min_score": 999,
+            "criteria-TOTAL_FORMS": 0,
+            "criteria-INITIAL_FORMS": 0,
+            "criteria-MIN_NUM_FORMS": 0,
+            "criteria-MAX_NUM_FORMS": 1000,
+        },
+        follow=True,
+    )
+
+    draft.refresh_from_db()
+    assert draft.min_score == 999  # a draft may be incomplete while it is prepared
+    assert "ne pourra pas être publiée" in response.content.decode()
+
+
+def test_published_frameworks_cannot_be_deleted(client, curator, framework):
+    draft = Framework.objects.create(version=2, title="Brouillon", min_score=5)
+    client.force_login(curator)
+    changelist = reverse("admin:assessment_framework_changelist")
+
+    change_page = client.get(reverse("admin:assessment_framework_change", args=[framework.pk]))
+    confirmation = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [framework.pk, draft.pk]},
+    )
+    client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [framework.pk, draft.pk], "post": "yes"},
+    )
+
+    assert reverse("admin:assessment_framework_delete", args=[framework.pk]) not in (
+        change_page.content.decode()
+    )
+    assert confirmation.status_code == 200
+    assert str(framework) not in confirmation.content.decode()
+    assert Framework.objects.filter(pk=framework.pk).exists()
+    assert not Framework.objects.filter(pk=draft.pk).exists()
+
+
+def test_deleting_only_published_frameworks_goes_back_to_the_list(client, curator, framework):
+    client.force_login(curator)
+    changelist = reverse("admin:assessment_framework_changelist")
+
+    response = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [framework.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert Framework.objects.filter(pk=framework.pk).exists()
+    assert "ne peuvent pas être supprimées" in response.content.decode()
+
+
+def test_the_impact_preview_shows_verdict_labels_links_and_breadcrumbs(
+    client, curator, framework, agent
+):
+    strong = InitiativeFactory(name="Forte")
+    assess_initiative(initiative=strong, answers=FULL_ANSWERS, assessed_by=agent)
+    draft = duplicate_framework(framework=framework)
+    draft.min_score = 20
+    draft.save()
+    client.force_login(curator)
+
+    response = client.get(reverse("admin:assessment_framework_impact", args=[draft.pk]))
+
+    page = response.content.decode()
+    assert "not_eligible" not in page
+    assert "non éligible" in page
+    assert reverse("admin:registry_initiative_change", args=[strong.pk]) in page
+    assert reverse("admin:app_list", args=["assessment"]) in page
+    assert '<ol class="breadcrumbs">' in page

@@ -11,6 +11,7 @@ from assessment.services import (
     preview_impact,
     publish_framework,
     starting_answers,
+    versioned_title,
 )
 from registry.models import Intermediaries, Status
 from tests.factories import InitiativeFactory
@@ -74,8 +75,39 @@ def test_duplicating_gives_an_editable_draft_with_the_same_criteria(framework):
 
     assert draft.status == FrameworkStatus.DRAFT and draft.version == 2
     assert list(draft.criteria.values_list("code", flat=True)) == ["E1", "E4", "C1", "C2", "C7"]
+    assert draft.title == "Grille v2"
     draft.title = "v2"
     draft.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Grille d'éligibilité v1 — Pacte", "Grille d'éligibilité v2 — Pacte"),
+        ("Grille V1", "Grille V2"),
+        ("Grille v10", "Grille v10 (v2)"),
+        ("Grille d'éligibilité", "Grille d'éligibilité (v2)"),
+        ("x" * 200, "x" * 195 + " (v2)"),
+    ],
+)
+def test_a_duplicate_title_names_the_new_version(title, expected):
+    assert versioned_title(title, old=1, new=2) == expected
+
+
+def test_publishing_refuses_a_minimum_score_no_initiative_can_reach(framework):
+    draft = duplicate_framework(framework=framework)
+    draft.min_score = 21  # C1 (10) + C2 (8) + C7 (2)
+    draft.save()
+
+    with pytest.raises(ValidationError) as caught:
+        publish_framework(framework=draft)
+
+    assert caught.value.code == "min_score_unreachable"
+    draft.refresh_from_db()
+    assert draft.status == FrameworkStatus.DRAFT
+    draft.min_score = 20
+    draft.save()
+    publish_framework(framework=draft)
 
 
 def test_publishing_retires_the_old_version_and_rescores_validated_initiatives(framework, agent):

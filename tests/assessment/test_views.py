@@ -190,3 +190,23 @@ def test_the_public_tag_renders_nothing_without_an_assessment(initiative):
     )
 
     assert html.strip() == ""
+
+
+def test_self_check_speaks_french_for_units_and_bounds(client, framework):
+    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "140"})
+
+    page = response.content.decode()
+    assert "(unit:" not in page
+    assert "(unité : %)" in page
+    assert response.context["form"].errors["C1"] == ["Saisissez un nombre entre 0 et 100 %."]
+    assert "100.0" not in page
+
+
+def test_decimal_bounds_are_localized(client, framework):
+    framework.criteria.filter(code="C1").update(
+        config={"min": 0, "max": 99.5, "bands": [{"from": 30, "points": 10}]}
+    )
+
+    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "99.6"})
+
+    assert response.context["form"].errors["C1"] == ["Saisissez un nombre entre 0 et 99,5."]

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -176,3 +177,15 @@ def test_an_unknown_chart_is_not_found(client, agent):
     client.force_login(agent)
 
     assert client.get(reverse("backoffice:dashboard-csv", args=["nope"])).status_code == 404
+
+
+def test_chart_coordinates_stay_numbers_on_french_pages(client, agent, registry):
+    """French formats 26.5 as "26,5", which SVG cannot read: bars would not be drawn."""
+    client.force_login(agent)
+
+    html = client.get(reverse("backoffice:dashboard"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    widths = re.findall(r'<rect [^>]*width="([^"]+)"', html)
+    assert widths
+    assert all(re.fullmatch(r"\d+(\.\d+)?", width) for width in widths)
+    assert re.search(r'width="\d+\.\d+"', html)  # fractional widths are there, with a dot

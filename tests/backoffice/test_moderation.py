@@ -168,3 +168,47 @@ def test_the_search_page_uses_a_constant_number_of_queries(
         response = agent_client.get(reverse("backoffice:search"))
 
     assert len(response.context["page"]) == 20
+
+
+def test_the_search_needs_every_word_and_ignores_accents(agent_client):
+    InitiativeFactory(name="Épicerie vrac d'Albi", status=Status.SUBMITTED)
+    InitiativeFactory(name="Drive fermier d'Albi", status=Status.VALIDATED)
+    InitiativeFactory(name="Épicerie de Rodez", status=Status.DRAFT)
+
+    response = agent_client.get(reverse("backoffice:search"), {"q": "epicerie albi"})
+
+    assert [i.name for i in response.context["page"]] == ["Épicerie vrac d'Albi"]
+
+
+def test_the_search_still_finds_an_owner_s_e_mail_address(agent_client):
+    owner = UserFactory(username="paul@ferme.example.org", email="paul@ferme.example.org")
+    InitiativeFactory(name="La ferme de Paul", status=Status.DRAFT, owners=[owner])
+    InitiativeFactory(name="Autre ferme", status=Status.DRAFT)
+
+    response = agent_client.get(reverse("backoffice:search"), {"q": "paul@ferme"})
+
+    assert [i.name for i in response.context["page"]] == ["La ferme de Paul"]
+
+
+@pytest.mark.parametrize("page", ["backoffice:moderation", "backoffice:search"])
+def test_tables_scroll_within_their_container_on_small_screens(agent_client, page):
+    submitted("En attente", days_ago=1)
+
+    content = agent_client.get(reverse(page)).content.decode()
+
+    assert '<div class="table-responsive">' in content.split("<table")[0]
+
+
+def test_the_email_keeps_special_characters_of_the_name_unescaped(
+    agent_client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="vrac@example.org")
+    initiative = submitted("Vrac & Co <Albi>", days_ago=1, owners=[owner])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_client.post(
+            reverse("backoffice:moderate", args=[initiative.slug]), {"decision": "validated"}
+        )
+
+    assert "« Vrac & Co <Albi> » est validée" in mail.outbox[0].subject
+    assert "Vrac & Co <Albi>" in mail.outbox[0].body

@@ -126,6 +126,9 @@ def test_a_map_marker_opens_a_popup_linking_to_the_initiative(page, live_server)
 def test_the_visitor_can_switch_to_english(page, live_server):
     make_initiatives()
     page.goto(f"{live_server.url}/initiatives/?departement=09")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():  # below 1400 px the menu (and the switcher) is collapsed
+        toggler.click()
 
     page.get_by_role("button", name="English").click()
 

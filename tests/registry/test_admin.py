@@ -72,3 +72,16 @@ def test_manage_py_check_is_clean(capsys):
     call_command("check", fail_level="WARNING")
 
     assert "no issues" in capsys.readouterr().out
+
+
+def test_the_admin_carries_the_product_name(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+
+    assert "Circuits courts Occitanie — administration" in response.content.decode()
+
+
+def test_the_favicon_points_to_the_logo(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/logo.svg")

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -138,3 +140,23 @@ def test_error_messages_are_in_french_by_default():
         initiative.full_clean()
 
     assert error.value.message_dict["siret"] == ["Un numéro SIRET comporte exactement 14 chiffres."]
+
+
+def test_it_rejects_a_founding_date_in_the_future():
+    initiative = build(founded_on=datetime.date.today() + datetime.timedelta(days=400))
+
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+
+    assert error.value.message_dict["founded_on"] == [
+        "La date de création ne peut pas être dans le futur."
+    ]
+
+
+def test_the_out_of_region_message_uses_french_number_formats():
+    initiative = build(latitude=48.85, longitude=2.35)
+
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+
+    assert "entre 42,0 et 45,4" in error.value.message_dict["latitude"][0]
