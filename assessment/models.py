@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Initiative, PacteAction, PacteOrientation
 
 from . import engine
+from .fields import StoredJSONField
 
 
 class FrameworkStatus(models.TextChoices):
@@ -302,10 +303,10 @@ class Assessment(models.Model):
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
     max_score = models.DecimalField(_("maximum score"), max_digits=7, decimal_places=2)
     verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict)
-    explanation = models.JSONField(
+    explanation = StoredJSONField(
         _("explanation"), default=list, blank=True, encoder=engine.PreEncodedJSONEncoder
     )
-    suggestions = models.JSONField(_("what would change the result"), default=list, blank=True)
+    suggestions = StoredJSONField(_("what would change the result"), default=list, blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -188,29 +188,13 @@ def _errors_to_validation(error: engine.AnswerError) -> ValidationError:
     )
 
 
-def _build(
-    *, initiative_id, framework: Framework, definition, answers: dict, by, now, current: bool
-) -> tuple[Assessment, engine.Result]:
+def _score(definition, answers: dict) -> tuple[engine.Result, list[dict]]:
+    """The engine's result for already cleaned answers, and its suggestions in stored form."""
     result = engine.evaluate(definition, answers, validated=True)
-    suggestions = (
-        engine.suggest_changes(definition, answers, validated=True, result=result)
-        if result.verdict == engine.NOT_ELIGIBLE
-        else []
-    )
-    assessment = Assessment(
-        initiative_id=initiative_id,
-        framework=framework,
-        answers=answers,
-        score=result.score,
-        max_score=result.max_score,
-        verdict=result.verdict,
-        explanation=result.explanation(),
-        suggestions=[s.as_dict() for s in suggestions],
-        assessed_by=by,
-        assessed_at=now,
-        is_current=current,
-    )
-    return assessment, result
+    if result.verdict != engine.NOT_ELIGIBLE:
+        return result, []
+    changes = engine.suggest_changes(definition, answers, validated=True, result=result)
+    return result, [change.as_dict() for change in changes]
 
 
 def evaluate_answers(*, framework: Framework, answers: dict) -> tuple[engine.Result, list]:
@@ -249,14 +233,19 @@ def assess_initiative(
         # Lock the initiative so that two agents saving at once still leave one current row.
         Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
         Assessment.objects.filter(initiative=initiative, is_current=True).update(is_current=False)
-    assessment, _result = _build(
-        initiative_id=initiative.pk,
+    result, suggestions = _score(definition, cleaned)
+    assessment = Assessment(
+        initiative=initiative,
         framework=framework,
-        definition=definition,
         answers=cleaned,
-        by=assessed_by,
-        now=timezone.now(),
-        current=current,
+        score=result.score,
+        max_score=result.max_score,
+        verdict=result.verdict,
+        explanation=result.explanation(),
+        suggestions=suggestions,
+        assessed_by=assessed_by,
+        assessed_at=timezone.now(),
+        is_current=current,
     )
     assessment.full_clean()
     assessment.save()
@@ -306,7 +295,7 @@ def _load_facts(ids: list[int], *, labels: bool) -> list[SimpleNamespace]:
     return [SimpleNamespace(**row, label_codes=sorted(codes[row["pk"]])) for row in rows]
 
 
-_INSERT_FIELDS = (
+_INSERT_COLUMNS = (
     "initiative_id",
     "framework_id",
     "answers",
@@ -321,42 +310,27 @@ _INSERT_FIELDS = (
 )
 
 
-def _insert_assessments(assessments: list[Assessment]) -> None:
-    """Write a batch of new assessments in one multi-row INSERT, with values prepared once per
-    column kind.
+def _insert_assessments(rows: list[tuple]) -> None:
+    """Write new assessments in one multi-row INSERT; each row holds the values of
+    `_INSERT_COLUMNS`, the JSON ones already encoded.
 
     Equivalent to `bulk_create` (the rows come out of the engine already checked) but it skips
-    the ORM's per-field preparation, which cost more than the scoring itself.
+    building model instances and the ORM's per-field preparation, which together cost more
+    than the scoring itself.
     """
-    if not assessments:
+    if not rows:
         return
     table = connection.ops.quote_name(Assessment._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in _INSERT_FIELDS)
-    when = connection.ops.adapt_datetimefield_value(assessments[0].assessed_at)
-    rows = [
-        (
-            a.initiative_id,
-            a.framework_id,
-            json.dumps(a.answers, ensure_ascii=False),
-            Decimal(str(a.score)),
-            Decimal(str(a.max_score)),
-            a.verdict,
-            getattr(a.explanation, "json_text", None)
-            or json.dumps(a.explanation, ensure_ascii=False),
-            json.dumps(a.suggestions, ensure_ascii=False),
-            a.assessed_by_id,
-            when,
-            a.is_current,
-        )
-        for a in assessments
-    ]
+    columns = ", ".join(connection.ops.quote_name(name) for name in _INSERT_COLUMNS)
+    slots = ["%s"] * len(_INSERT_COLUMNS)
+    if connection.vendor == "postgresql":
+        # COPY measured slower than this multi-row INSERT with psycopg2.
+        for name in ("answers", "explanation", "suggestions"):
+            column_type = Assessment._meta.get_field(name).db_type(connection)
+            slots[_INSERT_COLUMNS.index(name)] = f"%s::{column_type}"
+    row_sql = "(" + ", ".join(slots) + ")"
+    sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(rows))
     with connection.cursor() as cursor:
-        # COPY measured slower than this multi-row INSERT with psycopg2 (the jsonb parsing
-        # dominates either way).
-        json_slot = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-        slots = ["%s", "%s", json_slot, "%s", "%s", "%s", json_slot, json_slot, "%s", "%s", "%s"]
-        row_sql = "(" + ", ".join(slots) + ")"
-        sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(rows))
         cursor.execute(sql, [value for row in rows for value in row])
 
 
@@ -401,7 +375,8 @@ def rescore(
     ids = list(initiatives.values_list("pk", flat=True))
     total = len(ids)
     old_definitions: dict[int, engine.FrameworkDef] = {framework.pk: definition}
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    by_id = by.pk if by else None
     done = 0
     for start in range(0, total, batch_size):
         chunk_ids = ids[start : start + batch_size]
@@ -427,19 +402,25 @@ def rescore(
                 )
             if extra_answers:
                 answers = extra_answers(initiative, definition, answers)
-            assessment, result = _build(
-                initiative_id=initiative.pk,
-                framework=framework,
-                definition=definition,
-                answers=answers,
-                by=by,
-                now=now,
-                current=make_current,
-            )
+            result, suggestions = _score(definition, answers)
             summary.verdicts[result.verdict] += 1
             if previous is None or previous["verdict"] != result.verdict:
                 summary.changed_verdict += 1
-            new_rows.append(assessment)
+            new_rows.append(
+                (
+                    initiative.pk,
+                    framework.pk,
+                    json.dumps(answers, ensure_ascii=False),
+                    Decimal(str(result.score)),
+                    Decimal(str(result.max_score)),
+                    result.verdict,
+                    result.explanation().json_text,
+                    json.dumps(suggestions, ensure_ascii=False),
+                    by_id,
+                    now,
+                    make_current,
+                )
+            )
         if not dry_run:
             with transaction.atomic():
                 if make_current:

@@ -82,3 +82,25 @@ def test_rescoring_under_a_draft_keeps_the_current_assessment(framework, agent):
     current = initiative.assessments.get(is_current=True)
     assert current.framework.version == 1
     assert initiative.assessments.count() == 2
+
+
+def test_bulk_rescore_stores_the_same_result_as_a_single_assessment(framework, agent):
+    """Re-scoring writes rows by hand (no ORM): they must read back exactly like a saved one."""
+    initiative = InitiativeFactory()
+    answers = {**FULL_ANSWERS, "E4": 20}  # not eligible: with a suggestion
+    single = assess_initiative(initiative=initiative, answers=answers, assessed_by=agent)
+
+    run()
+
+    bulk = initiative.assessments.get(is_current=True)
+    single.refresh_from_db()
+    assert bulk.pk != single.pk and bulk.verdict == single.verdict == "not_eligible"
+    assert (bulk.score, bulk.max_score) == (single.score, single.max_score)
+    assert bulk.answers == single.answers == answers
+    assert bulk.explanation == single.explanation
+    assert bulk.explanation[1]["explanation_fr"].startswith("Réponse : 20 %")
+    assert bulk.suggestions == single.suggestions and bulk.suggestions[0]["code"] == "E4"
+    assert list(Assessment.objects.values_list("explanation", flat=True)) == [
+        bulk.explanation,
+        single.explanation,
+    ]
