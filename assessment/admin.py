@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from registry.models import Initiative
 from registry.roles import is_agent, is_curator
 
 from . import engine
+from .config_form import CriterionAdminForm, describe
 from .models import LOCKED_MESSAGE, Assessment, Criterion, Framework, FrameworkStatus, Verdict
 from .services import duplicate_framework, preview_impact, publish_framework, published_framework
 
@@ -37,6 +39,30 @@ class CuratorOnly:
         return is_curator(request.user) and _editable(obj)
 
 
+class ScoringDisplay:
+    """Locked criteria show their scoring in the editor's words rather than as JSON."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if _editable(obj):
+            return fields
+        return [("scoring" if field == "config" else field) for field in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "scoring"]
+
+    @admin.display(description=_("Scoring"))
+    def scoring(self, criterion):
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong><br>{}</p>",
+            (
+                (label, format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)))
+                for label, lines in describe(criterion)
+            ),
+        )
+
+
 def _editable(obj) -> bool:
     if obj is None:
         return True
@@ -44,8 +70,9 @@ def _editable(obj) -> bool:
     return framework is None or framework.is_editable
 
 
-class CriterionInline(CuratorOnly, admin.StackedInline):
+class CriterionInline(ScoringDisplay, CuratorOnly, admin.StackedInline):
     model = Criterion
+    form = CriterionAdminForm
     extra = 0
     fields = [
         ("code", "position", "kind", "question"),
@@ -263,12 +290,13 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(CuratorOnly, admin.ModelAdmin):
+class CriterionAdmin(ScoringDisplay, CuratorOnly, admin.ModelAdmin):
+    form = CriterionAdminForm
     list_display = ["code", "label", "framework", "kind", "question", "max_points", "orientation"]
     list_filter = ["framework", "kind", "question", "orientation"]
     list_select_related = ["framework", "orientation"]
     search_fields = ["code", "label", "label_en"]
-    fields = CriterionInline.fields[:0] + [
+    fields = [
         "framework",
         ("code", "position", "kind", "question"),
         ("label", "label_en"),

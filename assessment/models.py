@@ -257,19 +257,40 @@ class Criterion(models.Model):
                 raise ValidationError(
                     _("A criterion cannot move to another framework."), code="framework_locked"
                 )
-        errors = {}
         if self.kind == CriterionKind.ELIMINATORY and self.max_points:
-            errors["max_points"] = _("An eliminatory condition gives no points: set 0.")
+            raise ValidationError(
+                {"max_points": _("An eliminatory condition gives no points: set 0.")}
+            )
         if self.kind == CriterionKind.WEIGHTED and not self.max_points:
-            errors["max_points"] = _("A weighted criterion needs a maximum above 0.")
-        if self.kind and self.question and "max_points" not in errors:
+            raise ValidationError(
+                {"max_points": _("A weighted criterion needs a maximum above 0.")}
+            )
+
+    def clean_fields(self, exclude=None):
+        """Field checks, then the engine's check of the scoring configuration, unless a form
+        left it out (it failed there already) or a field it depends on is in error."""
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not (exclude | set(errors)) & {"config", "kind", "question", "max_points"}:
             try:
-                self.definition()
-            except engine.ConfigError as error:
-                english = (get_language() or "fr").startswith("en")
-                errors["config"] = [en if english else fr for fr, en in error.messages]
+                self._check_config()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_config(self):
+        try:
+            self.definition()
+        except engine.ConfigError as error:
+            english = (get_language() or "fr").startswith("en")
+            raise ValidationError(
+                {"config": [en if english else fr for fr, en in error.messages]}
+            ) from None
 
     def _framework_is_draft(self) -> bool:
         status = Framework.objects.filter(pk=self.framework_id).values_list("status", flat=True)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from assessment.models import Criterion, Framework, FrameworkStatus
+from assessment.models import Framework, FrameworkStatus
 from assessment.services import assess_initiative, duplicate_framework
 from tests.factories import InitiativeFactory
 
@@ -55,52 +55,6 @@ def test_a_curator_duplicates_then_publishes_from_the_admin(client, curator, fra
     assert draft.status == FrameworkStatus.PUBLISHED
     assert "1 initiatives réévaluées" in response.content.decode()
     assert draft.assessments.filter(is_current=True).count() == 1
-
-
-def test_a_curator_adds_a_criterion_with_a_new_question_from_the_admin(client, curator):
-    draft = Framework.objects.create(version=3, title="Brouillon", min_score=5)
-    client.force_login(curator)
-
-    response = client.post(
-        reverse("admin:assessment_criterion_add"),
-        {
-            "framework": draft.pk,
-            "code": "C20",
-            "position": 1,
-            "kind": "weighted",
-            "question": "single_choice",
-            "label": "Vélo-cargo",
-            "max_points": 2,
-            "required": "on",
-            "config": '{"options": [{"value": "yes", "label": "Oui", "points": 2}]}',
-        },
-    )
-
-    assert response.status_code == 302
-    assert Criterion.objects.get(code="C20").definition().options[0].points == 2
-
-
-def test_a_broken_configuration_is_refused_in_the_admin(client, curator):
-    draft = Framework.objects.create(version=3, title="Brouillon", min_score=5)
-    client.force_login(curator)
-
-    response = client.post(
-        reverse("admin:assessment_criterion_add"),
-        {
-            "framework": draft.pk,
-            "code": "C20",
-            "position": 1,
-            "kind": "weighted",
-            "question": "number",
-            "label": "Vélo-cargo",
-            "max_points": 2,
-            "config": '{"bands": [{"from": 5}]}',
-        },
-    )
-
-    assert response.status_code == 200
-    assert "points" in str(response.context["adminform"].form.errors["config"])
-    assert not Criterion.objects.filter(code="C20").exists()
 
 
 def test_the_impact_preview_page_lists_who_would_gain_eligibility(

@@ -1,0 +1,43 @@
+// Criterion admin: show only the part of the scoring editor that matches the chosen question
+// and kind. Without JavaScript every part stays visible and the others are simply ignored.
+(function () {
+  "use strict";
+
+  function scope(element) {
+    return element.closest(".inline-related") || element.closest("form");
+  }
+
+  function refresh(editor) {
+    var root = scope(editor);
+    if (!root) return;
+    var question = root.querySelector("select[name$='question']");
+    var kind = root.querySelector("select[name$='kind']");
+    var q = question ? question.value : "";
+    var k = kind ? kind.value : "";
+    editor.querySelectorAll(".scoring-config-group").forEach(function (group) {
+      var serves = group.getAttribute("data-questions").split(" ");
+      group.hidden = q !== "" && serves.indexOf(q) === -1;
+    });
+    editor.querySelectorAll(".scoring-config-item[data-kind]").forEach(function (item) {
+      item.hidden = k !== "" && item.getAttribute("data-kind") !== k;
+    });
+  }
+
+  function refreshWithin(root) {
+    root.querySelectorAll(".scoring-config").forEach(refresh);
+  }
+
+  document.addEventListener("change", function (event) {
+    var name = event.target.name || "";
+    if (/(^|-)(question|kind)$/.test(name)) {
+      var root = scope(event.target);
+      if (root) refreshWithin(root);
+    }
+  });
+  document.addEventListener("formset:added", function (event) {
+    refreshWithin(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    refreshWithin(document);
+  });
+})();

@@ -1,0 +1,45 @@
+"""A curator writes a criterion's scoring in the admin: only the matching part of the editor shows."""
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import Criterion, Framework
+from registry.roles import CURATOR, ensure_roles
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_scoring_editor_follows_the_question_and_kind(page, live_server):
+    groups = {group.name: group for group in ensure_roles()}
+    curator = UserFactory(username="curatrice", is_staff=True)
+    curator.groups.add(groups[CURATOR])
+    draft = Framework.objects.create(version=2, title="Brouillon", min_score=5)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/assessment/criterion/add/")
+    page.get_by_label("Nom d’utilisateur").fill("curatrice")
+    page.get_by_label("Mot de passe").fill("correct horse battery")
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.get_by_label("Grille").select_option(str(draft.pk))
+    page.get_by_label("Code").fill("C30")
+    page.get_by_label("Intitulé (français)").fill("Livraison à vélo")
+    page.get_by_label("Nature").select_option("weighted")
+    page.locator("#id_question").select_option("number")
+    expect(page.get_by_label("Tranches")).to_be_visible()
+    expect(page.get_by_label("Options")).to_be_hidden()
+    expect(page.get_by_label("Points pour « oui »")).to_be_hidden()
+
+    page.get_by_label("Nature").select_option("eliminatory")
+    expect(page.get_by_label("Tranches")).to_be_hidden()
+    expect(page.get_by_label("Seuil", exact=True)).to_be_visible()
+
+    page.get_by_label("Nature").select_option("weighted")
+    page.locator("#id_question").select_option("single_choice")
+    expect(page.get_by_label("Tranches")).to_be_hidden()
+    page.get_by_label("Points maximum").fill("3")
+    page.get_by_label("Options").fill("yes | Oui | Yes | 3\nno | Non | No | 0")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("a été ajouté")
+    criterion = Criterion.objects.get(code="C30")
+    assert [o["points"] for o in criterion.config["options"]] == [3, 0]
