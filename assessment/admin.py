@@ -63,6 +63,30 @@ class ScoringDisplay:
         )
 
 
+class DraftsOnlyBulkDelete:
+    """Django's bulk delete, restricted to what belongs to draft frameworks: published and
+    retired ones stay, and the curator is told so (rather than "no permission")."""
+
+    draft_lookup = "status"  # the path to the framework's status
+
+    def locked_message(self, count: int) -> str:
+        raise NotImplementedError
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        drafts = queryset.filter(**{self.draft_lookup: FrameworkStatus.DRAFT})
+        kept = queryset.count() - drafts.count()
+        has_drafts = drafts.exists()
+        # Said once: when asking for confirmation, or when nothing is left to confirm.
+        if kept and (request.POST.get("post") != "yes" or not has_drafts):
+            self.message_user(
+                request, self.locked_message(kept) % {"count": kept}, messages.WARNING
+            )
+        if not has_drafts:
+            return None
+        return django_delete_selected(self, request, drafts)
+
+
 def _editable(obj) -> bool:
     if obj is None:
         return True
@@ -100,7 +124,7 @@ class CriterionInline(ScoringDisplay, CuratorOnly, admin.StackedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
+class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
     list_display = ["version", "title", "status", "min_score", "criteria_count", "published_at"]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -118,6 +142,15 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
     ]
     inlines = [CriterionInline]
     actions = ["duplicate_as_draft", "publish", "delete_selected"]
+
+    def locked_message(self, count):
+        return ngettext(
+            "Published and retired frameworks cannot be deleted: "
+            "%(count)s left out of the selection.",
+            "Published and retired frameworks cannot be deleted: "
+            "%(count)s left out of the selection.",
+            count,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
@@ -206,30 +239,6 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
-    def delete_selected(self, request, queryset):
-        """Django's bulk delete, restricted to drafts: published and retired frameworks stay."""
-        drafts = queryset.filter(status=FrameworkStatus.DRAFT)
-        kept = queryset.count() - drafts.count()
-        has_drafts = drafts.exists()
-        # Said once: when asking for confirmation, or when nothing is left to confirm.
-        if kept and (request.POST.get("post") != "yes" or not has_drafts):
-            self.message_user(
-                request,
-                ngettext(
-                    "Published and retired frameworks cannot be deleted: "
-                    "%(count)s left out of the selection.",
-                    "Published and retired frameworks cannot be deleted: "
-                    "%(count)s left out of the selection.",
-                    kept,
-                )
-                % {"count": kept},
-                messages.WARNING,
-            )
-        if not has_drafts:
-            return None
-        return django_delete_selected(self, request, drafts)
-
     @admin.action(description=_("Publish (retires the current one and re-scores)"))
     def publish(self, request, queryset):
         if queryset.count() != 1:
@@ -290,12 +299,14 @@ class FrameworkAdmin(CuratorOnly, admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ScoringDisplay, CuratorOnly, admin.ModelAdmin):
+class CriterionAdmin(DraftsOnlyBulkDelete, ScoringDisplay, CuratorOnly, admin.ModelAdmin):
     form = CriterionAdminForm
     list_display = ["code", "label", "framework", "kind", "question", "max_points", "orientation"]
     list_filter = ["framework", "kind", "question", "orientation"]
     list_select_related = ["framework", "orientation"]
     search_fields = ["code", "label", "label_en"]
+    actions = ["delete_selected"]
+    draft_lookup = "framework__status"
     fields = [
         "framework",
         ("code", "position", "kind", "question"),
@@ -305,6 +316,15 @@ class CriterionAdmin(ScoringDisplay, CuratorOnly, admin.ModelAdmin):
         ("max_points", "required", "prefill_source"),
         "config",
     ]
+
+    def locked_message(self, count):
+        return ngettext(
+            "Criteria of published or retired frameworks cannot be deleted: "
+            "%(count)s left out of the selection.",
+            "Criteria of published or retired frameworks cannot be deleted: "
+            "%(count)s left out of the selection.",
+            count,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "framework":

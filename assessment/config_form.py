@@ -108,8 +108,20 @@ def parse_options(text: str) -> list[dict]:
             continue
         columns = [column.strip() for column in line.split("|")]
         columns += [""] * (4 - len(columns))
-        value, label, label_en, last = columns[:4]
-        if not value or not label or len(columns) > 4:
+        if len(columns) > 4:
+            errors.append(
+                ValidationError(
+                    _(
+                        "Option line %(line)s: %(count)s columns where 4 at most are expected "
+                        "(value | French label | English label | points)."
+                    ),
+                    code="option_columns",
+                    params={"line": number, "count": len(columns)},
+                )
+            )
+            continue
+        value, label, label_en, last = columns
+        if not value or not label:
             errors.append(
                 ValidationError(
                     _(
@@ -169,12 +181,9 @@ def config_from_parts(parts: dict, *, question: str, kind: str) -> dict:
         config = {key: _plain(parts[key]) for key in ("min", "max") if parts.get(key) is not None}
         if parts.get("unit"):
             config["unit"] = parts["unit"]
-        bands, threshold = parse_bands(parts.get("bands") or ""), parts.get("threshold")
-        if bands and eliminatory:
-            raise ValidationError(
-                _("A condition uses a threshold, not bands: empty the bands."),
-                code="condition_bands",
-            )
+        threshold = parts.get("threshold")
+        # A condition has a threshold only: its (hidden) bands are ignored like other parts.
+        bands = [] if eliminatory else parse_bands(parts.get("bands") or "")
         if bands and threshold is not None:
             raise ValidationError(
                 _("Give either bands or a threshold, not both."), code="bands_and_threshold"
@@ -316,7 +325,10 @@ def describe(criterion: Criterion) -> list[tuple[str, list[str]]]:
             continue
         for part, label, _help, kind in items:
             if parts[part] and kind in ("", criterion.kind):
-                rows.append((str(label), parts[part].splitlines()))
+                text = parts[part]
+                if part == "expected":
+                    text = gettext("Yes") if text == "yes" else gettext("No")
+                rows.append((str(label), text.splitlines()))
     return rows
 
 

@@ -257,21 +257,24 @@ def parse_criterion(
         "required": True if eliminatory else required,
         "orientation": orientation,
     }
-    reachable = 0.0
+    reachable = top = 0.0  # all the points answers can reach; the most one answer gives
 
     if question == YES_NO:
         if eliminatory:
             expected = config.get("expected", True)
             if not isinstance(expected, bool):
                 errors.append(
-                    ("« expected » doit valoir true ou false.", '"expected" must be true or false.')
+                    (
+                        "La réponse qui remplit la condition doit être oui ou non.",
+                        "The answer that meets the condition must be yes or no.",
+                    )
                 )
             values["expected"] = bool(expected)
         else:
             for key in ("yes", "no"):
                 points = _number(config.get(key, 0), f"« {key} »", f'"{key}"', errors)
                 values[f"{key}_points"] = points or 0
-            reachable = max(values["yes_points"], values["no_points"])
+            reachable = top = max(values["yes_points"], values["no_points"])
 
     elif question == NUMBER:
         for key in ("min", "max"):
@@ -285,7 +288,10 @@ def parse_criterion(
             and values["minimum"] > values["maximum"]
         ):
             errors.append(
-                ("« min » dépasse « max ».", '"min" is greater than "max".'),
+                (
+                    "La plus petite valeur acceptée dépasse la plus grande.",
+                    "The lowest accepted value is above the highest.",
+                ),
             )
         unit = config.get("unit", "")
         values["unit"] = unit if isinstance(unit, str) else ""
@@ -294,8 +300,8 @@ def parse_criterion(
             if threshold is None:
                 errors.append(
                     (
-                        "Une condition éliminatoire numérique a besoin d'un « threshold ».",
-                        'A numeric eliminatory condition needs a "threshold".',
+                        "Une condition éliminatoire numérique a besoin d'un seuil.",
+                        "A numeric eliminatory condition needs a threshold.",
                     )
                 )
             else:
@@ -304,8 +310,8 @@ def parse_criterion(
             if not isinstance(bands, list) or not bands:
                 errors.append(
                     (
-                        '« bands » doit être une liste non vide de {"from": …, "points": …}.',
-                        '"bands" must be a non-empty list of {"from": …, "points": …}.',
+                        "Indiquez au moins une tranche.",
+                        "Give at least one band.",
                     )
                 )
             else:
@@ -314,8 +320,8 @@ def parse_criterion(
                     if not isinstance(band, dict) or "from" not in band or "points" not in band:
                         errors.append(
                             (
-                                f"Tranche {i} : il faut « from » et « points ».",
-                                f'Band {i}: "from" and "points" are required.',
+                                f"Tranche {i} : il faut un début (« à partir de ») et des points.",
+                                f"Band {i}: a start (“from”) and points are required.",
                             )
                         )
                         continue
@@ -328,26 +334,32 @@ def parse_criterion(
                     if start is not None and points is not None:
                         parsed.append(Band(start, points))
                 starts = [b.start for b in parsed]
-                if starts != sorted(starts) or len(set(starts)) != len(starts):
+                disorder = next(
+                    (i for i in range(1, len(starts)) if starts[i] <= starts[i - 1]), None
+                )
+                if disorder is not None:
+                    disorder += 1  # counted from 1, like the lines curators type
                     errors.append(
                         (
-                            "Les tranches doivent être classées par « from » croissant, sans doublon.",
-                            'Bands must be sorted by increasing "from", without duplicates.',
+                            f"Les tranches doivent aller en croissant, sans doublon : la tranche "
+                            f"{disorder} ne commence pas après la précédente.",
+                            f"Bands must go up, without duplicates: band {disorder} does not "
+                            "start after the one before.",
                         )
                     )
                 values["bands"] = tuple(parsed)
-                reachable = max((b.points for b in parsed), default=0)
+                reachable = top = max((b.points for b in parsed), default=0)
         elif threshold is not None:
             values["threshold"] = _number(threshold, "« threshold »", '"threshold"', errors)
             values["threshold_points"] = (
                 _number(config.get("points", max_points), "« points »", '"points"', errors) or 0
             )
-            reachable = values["threshold_points"]
+            reachable = top = values["threshold_points"]
         else:
             errors.append(
                 (
-                    "Une question numérique a besoin de « bands » ou d'un « threshold ».",
-                    'A number question needs "bands" or a "threshold".',
+                    "Une question numérique a besoin de tranches ou d'un seuil.",
+                    "A number question needs bands or a threshold.",
                 )
             )
 
@@ -356,8 +368,8 @@ def parse_criterion(
         if not isinstance(options, list) or not options:
             errors.append(
                 (
-                    '« options » doit être une liste non vide de {"value", "label", "points"}.',
-                    '"options" must be a non-empty list of {"value", "label", "points"}.',
+                    "Indiquez au moins une option.",
+                    "Give at least one option.",
                 )
             )
             options = []
@@ -366,8 +378,8 @@ def parse_criterion(
             if not isinstance(option, dict) or not option.get("value") or not option.get("label"):
                 errors.append(
                     (
-                        f"Option {i} : il faut « value » et « label ».",
-                        f'Option {i}: "value" and "label" are required.',
+                        f"Option {i} : il faut une valeur et un libellé.",
+                        f"Option {i}: a value and a label are required.",
                     )
                 )
                 continue
@@ -383,8 +395,8 @@ def parse_criterion(
             if not isinstance(passes, bool):
                 errors.append(
                     (
-                        f"Option {i} : « pass » doit valoir true ou false.",
-                        f'Option {i}: "pass" must be true or false.',
+                        f"Option {i} : dites par oui ou non si elle remplit la condition.",
+                        f"Option {i}: say with yes or no whether it meets the condition.",
                     )
                 )
             parsed.append(
@@ -396,30 +408,48 @@ def parse_criterion(
                     passes=bool(passes),
                 )
             )
-        if len({o.value for o in parsed}) != len(parsed):
-            errors.append(("Deux options ont la même valeur.", "Two options share the same value."))
+        values_seen = [o.value for o in parsed]
+        for value in sorted({v for v in values_seen if values_seen.count(v) > 1}):
+            errors.append(
+                (
+                    f"Plusieurs options ont la même valeur « {value} ».",
+                    f"Several options share the same value “{value}”.",
+                )
+            )
         if eliminatory and parsed and not any(o.passes for o in parsed):
             errors.append(
                 (
-                    "Au moins une option doit satisfaire la condition (« pass »: true).",
-                    'At least one option must satisfy the condition ("pass": true).',
+                    "Au moins une option doit remplir la condition (oui).",
+                    "At least one option must meet the condition (yes).",
                 )
             )
         values["options"] = tuple(parsed)
+        top = max((o.points for o in parsed), default=0)
         if question == SINGLE_CHOICE:
-            reachable = max((o.points for o in parsed), default=0)
+            reachable = top
         else:
             reachable = sum(o.points for o in parsed if o.points > 0)
 
-    if not eliminatory and not errors and reachable < values["max_points"]:
-        errors.append(
-            (
-                f"Les points atteignables ({_fmt(reachable)}) sont inférieurs au maximum "
-                f"déclaré ({_fmt(values['max_points'])}).",
-                f"The points that can be reached ({_fmt(reachable)}) are below the declared "
-                f"maximum ({_fmt(values['max_points'])}).",
+    if not eliminatory and not errors:
+        most = values["max_points"]
+        if reachable < most:
+            errors.append(
+                (
+                    f"Les points atteignables ({_fmt_fr(reachable)}) sont inférieurs au maximum "
+                    f"déclaré ({_fmt_fr(most)}).",
+                    f"The points that can be reached ({_fmt(reachable)}) are below the declared "
+                    f"maximum ({_fmt(most)}).",
+                )
             )
-        )
+        elif top > most:
+            errors.append(
+                (
+                    f"Une réponse rapporte {_fmt_fr(top)} points, plus que le maximum déclaré "
+                    f"({_fmt_fr(most)}) : relevez le maximum ou baissez ces points.",
+                    f"One answer gives {_fmt(top)} points, more than the declared maximum "
+                    f"({_fmt(most)}): raise the maximum or lower those points.",
+                )
+            )
     if errors:
         raise ConfigError(errors)
     return CriterionDef(**values)
@@ -460,12 +490,16 @@ def clean_answer(criterion: CriterionDef, value):
             raise ValueError(("Un nombre est attendu.", "A number is expected."))
         low, high = criterion.minimum, criterion.maximum
         if (low is not None and number < low) or (high is not None and number > high):
-            span_fr = f"entre {_fmt(low)} et {_fmt(high)}" if high is not None else f"≥ {_fmt(low)}"
+            span_fr = (
+                f"entre {_fmt_fr(low)} et {_fmt_fr(high)}"
+                if high is not None
+                else f"≥ {_fmt_fr(low)}"
+            )
             span_en = (
                 f"between {_fmt(low)} and {_fmt(high)}" if high is not None else f"≥ {_fmt(low)}"
             )
             if low is None:
-                span_fr = span_en = f"≤ {_fmt(high)}"
+                span_fr, span_en = f"≤ {_fmt_fr(high)}", f"≤ {_fmt(high)}"
             raise ValueError((f"La valeur doit être {span_fr}.", f"The value must be {span_en}."))
         return int(number) if number.is_integer() else number
 
@@ -524,15 +558,20 @@ def _fmt(value) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _fmt_fr(value) -> str:
+    """`_fmt` with a decimal comma, for French texts."""
+    return _fmt(value).replace(".", ",")
+
+
 def _plain(value):
     value = float(value)
     return int(value) if value.is_integer() else round(value, 2)
 
 
 def _pts(points) -> tuple[str, str]:
-    p = _fmt(points)
-    return (f"{p} point" if float(points) <= 1 else f"{p} points"), (
-        f"{p} point" if float(points) == 1 else f"{p} points"
+    fr, en = _fmt_fr(points), _fmt(points)
+    return (f"{fr} point" if float(points) <= 1 else f"{fr} points"), (
+        f"{en} point" if float(points) == 1 else f"{en} points"
     )
 
 
@@ -541,7 +580,7 @@ def _answer_words(criterion: CriterionDef, value) -> tuple[str, str]:
         return ("oui", "yes") if value else ("non", "no")
     if criterion.question == NUMBER:
         unit = f" {criterion.unit}" if criterion.unit else ""
-        return f"{_fmt(value).replace('.', ',')}{unit}", f"{_fmt(value)}{unit}"
+        return f"{_fmt_fr(value)}{unit}", f"{_fmt(value)}{unit}"
     values = [value] if criterion.question == SINGLE_CHOICE else value
     if not values:
         return "aucun choix", "nothing ticked"
@@ -563,7 +602,7 @@ def _band_text(criterion: CriterionDef, value: float) -> tuple[str, str, float]:
         if reached is None:
             first = criterion.bands[0]
             return (
-                f"sous le premier palier ({_fmt(first.start)}{unit})",
+                f"sous le premier palier ({_fmt_fr(first.start)}{unit})",
                 f"below the first band ({_fmt(first.start)}{unit})",
                 0.0,
             )
@@ -571,14 +610,14 @@ def _band_text(criterion: CriterionDef, value: float) -> tuple[str, str, float]:
         if reached + 1 < len(criterion.bands):
             nxt = criterion.bands[reached + 1].start
             return (
-                f"palier {_fmt(band.start)}–{_fmt(nxt)}{unit} (exclu)",
+                f"palier {_fmt_fr(band.start)}–{_fmt_fr(nxt)}{unit} (exclu)",
                 f"band {_fmt(band.start)} to under {_fmt(nxt)}{unit}",
                 earned,
             )
-        return f"palier ≥ {_fmt(band.start)}{unit}", f"band ≥ {_fmt(band.start)}{unit}", earned
+        return f"palier ≥ {_fmt_fr(band.start)}{unit}", f"band ≥ {_fmt(band.start)}{unit}", earned
     reached = value >= criterion.threshold
     return (
-        f"seuil {_fmt(criterion.threshold)}{unit} {'atteint' if reached else 'non atteint'}",
+        f"seuil {_fmt_fr(criterion.threshold)}{unit} {'atteint' if reached else 'non atteint'}",
         f"threshold {_fmt(criterion.threshold)}{unit} {'reached' if reached else 'not reached'}",
         criterion.threshold_points if reached else 0.0,
     )
@@ -639,7 +678,7 @@ def _score_criterion(criterion: CriterionDef, value) -> CriterionResult:
         elif criterion.question == NUMBER:
             ok = value >= criterion.threshold
             unit = f" {criterion.unit}" if criterion.unit else ""
-            rule_fr = f"minimum requis : {_fmt(criterion.threshold)}{unit}"
+            rule_fr = f"minimum requis : {_fmt_fr(criterion.threshold)}{unit}"
             rule_en = f"required minimum: {_fmt(criterion.threshold)}{unit}"
         else:
             chosen = [value] if criterion.question == SINGLE_CHOICE else value
@@ -671,7 +710,7 @@ def _score_criterion(criterion: CriterionDef, value) -> CriterionResult:
     capped = min(points, criterion.max_points)
     result.points = capped
     pts_fr, pts_en = _pts(capped)
-    max_fr, max_en = _fmt(criterion.max_points), _fmt(criterion.max_points)
+    max_fr, max_en = _fmt_fr(criterion.max_points), _fmt(criterion.max_points)
     result.explanation_fr = f"Réponse : {answer_fr}" + (f" ({rule_fr})" if rule_fr else "")
     result.explanation_fr += f" — {pts_fr} sur {max_fr}"
     result.explanation_en = f"Answer: {answer_en}" + (f" ({rule_en})" if rule_en else "")

@@ -210,3 +210,24 @@ def test_the_impact_preview_shows_verdict_labels_links_and_breadcrumbs(
     assert reverse("admin:registry_initiative_change", args=[strong.pk]) in page
     assert reverse("admin:app_list", args=["assessment"]) in page
     assert '<ol class="breadcrumbs">' in page
+
+
+def test_criteria_of_a_published_framework_are_left_out_of_a_bulk_delete(
+    client, curator, framework
+):
+    draft = duplicate_framework(framework=framework)
+    client.force_login(curator)
+    changelist = reverse("admin:assessment_criterion_changelist")
+    published_c1 = framework.criteria.get(code="C1")
+    draft_c1 = draft.criteria.get(code="C1")
+    selection = {"action": "delete_selected", "_selected_action": [published_c1.pk, draft_c1.pk]}
+
+    confirmation = client.post(changelist, selection)
+    response = client.post(changelist, {**selection, "post": "yes"}, follow=True)
+
+    page = confirmation.content.decode()
+    assert "Les critères des grilles publiées ou retirées ne peuvent pas être supprimés" in page
+    assert "permission" not in page.lower()
+    assert framework.criteria.filter(code="C1").exists()
+    assert not draft.criteria.filter(code="C1").exists()
+    assert response.status_code == 200

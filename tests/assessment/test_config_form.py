@@ -157,11 +157,19 @@ def test_a_yes_no_criterion_and_a_threshold_condition(client, curator, draft):
     [
         ({"config_bands": "30: 5\nabc"}, "Tranche ligne 2"),
         ({"config_bands": "30: 5", "config_threshold": "50"}, "pas les deux"),
-        ({"config_bands": ""}, "a besoin de « bands » ou d'un « threshold »"),
-        ({"config_bands": "50: 5\n30: 2"}, "croissant"),
+        ({"config_bands": ""}, "Une question numérique a besoin de tranches ou d'un seuil."),
+        ({"config_bands": "10: 1\n50: 5\n30: 2"}, "la tranche 3 ne commence pas après"),
+        ({"config_bands": "30: 5\n50: 8"}, "Une réponse rapporte 8 points, plus que le maximum"),
+        ({"config_bands": "30: 1,5\n50: 2,5", "max_points": 3}, "atteignables (2,5)"),
         ({"config_min": "zéro", "config_bands": "30: 5"}, "Plus petite valeur acceptée"),
         ({"question": "single_choice", "config_options": "| Sans valeur | | 2"}, "Option ligne 1"),
         ({"question": "single_choice", "config_options": "a | A | | beaucoup"}, "nombre"),
+        ({"question": "single_choice", "config_options": "a | A | | 2 | 3"}, "5 colonnes"),
+        ({"question": "single_choice", "config_options": ""}, "Indiquez au moins une option."),
+        (
+            {"question": "multiple_choice", "config_options": "a | A | | 2\na | B | | 3"},
+            "même valeur « a »",
+        ),
         (
             {
                 "kind": "eliminatory",
@@ -173,7 +181,7 @@ def test_a_yes_no_criterion_and_a_threshold_condition(client, curator, draft):
         ),
         (
             {"kind": "eliminatory", "max_points": 0, "config_bands": "30: 5"},
-            "pas des tranches",
+            "Une condition éliminatoire numérique a besoin d'un seuil.",
         ),
     ],
 )
@@ -274,4 +282,21 @@ def test_a_locked_criterion_shows_its_scoring_in_the_editors_words(client, curat
         assert "&quot;bands&quot;" not in html and 'name="config_bands"' not in html
     framework_page = pages[0].content.decode()
     assert "<strong>Seuil</strong><br>50</p>" in framework_page  # E4, a condition
+    assert "<strong>Réponse qui remplit la condition</strong><br>Oui</p>" in framework_page
     assert "<strong>Options</strong><br>none | Aucun | None | 8<br>" in framework_page
+
+
+def test_hidden_bands_of_a_condition_are_ignored(client, curator, draft):
+    """A weighted number criterion turned into a condition keeps its bands in the (hidden) box."""
+    response = add(
+        client,
+        curator,
+        draft,
+        kind="eliminatory",
+        max_points=0,
+        config_bands="30: 5\nnot a band",
+        config_threshold="40",
+    )
+
+    assert response.status_code == 302
+    assert Criterion.objects.get(code="C20").config == {"threshold": 40}

@@ -157,14 +157,19 @@ def test_answers_are_accepted_in_their_usual_written_forms():
 @pytest.mark.parametrize(
     ("question", "config", "message"),
     [
-        ("number", {}, 'A number question needs "bands" or a "threshold".'),
+        ("number", {}, "A number question needs bands or a threshold."),
         (
             "number",
             {"bands": [{"from": 50, "points": 10}, {"from": 30, "points": 5}]},
-            "Bands must be sorted",
+            "Bands must go up, without duplicates: band 2 does not start after the one before.",
         ),
         ("number", {"bands": [{"from": "x", "points": 10}]}, 'Band 1 "from" must be a number.'),
-        ("single_choice", {"options": []}, '"options" must be a non-empty list'),
+        ("single_choice", {"options": []}, "Give at least one option."),
+        (
+            "yes_no",
+            {"yes": 12, "no": 0},
+            "One answer gives 12 points, more than the declared maximum (10)",
+        ),
         (
             "single_choice",
             {"options": [{"value": "a", "label": "A", "points": 4}]},
@@ -178,7 +183,7 @@ def test_answers_are_accepted_in_their_usual_written_forms():
                     {"value": "a", "label": "B", "points": 1},
                 ]
             },
-            "Two options share the same value.",
+            "Several options share the same value “a”.",
         ),
     ],
 )
@@ -218,3 +223,22 @@ def test_suggestions_combine_changes_when_one_is_not_enough():
 
 def test_no_suggestion_for_an_eligible_result():
     assert engine.suggest_changes(FRAMEWORK, ALL) == []
+
+
+def test_french_explanations_write_decimals_with_a_comma():
+    producers = crit(
+        code="N2",
+        question="number",
+        max_points=2.5,
+        config={"min": 0, "unit": "producteurs", "threshold": 2.5},
+    )
+    framework = engine.FrameworkDef(version=1, min_score=0, criteria=(producers,))
+
+    row = engine.evaluate(framework, {"N2": 3.5}).criteria[0]
+
+    assert row.explanation_fr == (
+        "Réponse : 3,5 producteurs (seuil 2,5 producteurs atteint) — 2,5 points sur 2,5."
+    )
+    assert row.explanation_en == (
+        "Answer: 3.5 producteurs (threshold 2.5 producteurs reached) — 2.5 points out of 2.5."
+    )
