@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -209,6 +211,8 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
             return redirect("admin:assessment_framework_change", pk)
         gains = [r for r in rows if r.after == Verdict.ELIGIBLE and r.before != Verdict.ELIGIBLE]
         losses = [r for r in rows if r.before == Verdict.ELIGIBLE and r.after != Verdict.ELIGIBLE]
+        unanswered = Counter(code for row in rows for code in row.missing)
+        criteria = {c.code: c for c in draft.criteria.all()}
         counts_before = {v: sum(1 for r in rows if r.before == v) for v in Verdict.values}
         counts_after = {v: sum(1 for r in rows if r.after == v) for v in Verdict.values}
         context = {
@@ -225,6 +229,9 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
             "summary": [
                 (Verdict(v).label, counts_before[v], counts_after[v]) for v in Verdict.values
             ],
+            "unanswered": [(criteria[code], count) for code, count in unanswered.most_common()],
+            "changelist_url": reverse("admin:assessment_framework_changelist"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/assessment/framework_impact.html", context)
 

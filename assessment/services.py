@@ -467,6 +467,8 @@ class ImpactRow:
     after: str
     score_before: float | None
     score_after: float
+    missing: tuple[str, ...] = ()  # codes of required criteria without an answer under the draft
+    failed: tuple[str, ...] = ()  # codes of the draft's conditions not met
 
     @property
     def before_label(self) -> str:
@@ -513,6 +515,8 @@ def preview_impact(*, draft: Framework, reference: Framework | None = None) -> l
                 after=after.verdict,
                 score_before=before.score if before else None,
                 score_after=after.score,
+                missing=tuple(r.code for r in after.missing),
+                failed=tuple(r.code for r in after.failed_eliminatory),
             )
         )
     return rows

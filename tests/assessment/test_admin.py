@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from assessment.models import Framework, FrameworkStatus
+from assessment.models import Criterion, Framework, FrameworkStatus
 from assessment.services import assess_initiative, duplicate_framework
 from tests.factories import InitiativeFactory
 
@@ -231,3 +231,34 @@ def test_criteria_of_a_published_framework_are_left_out_of_a_bulk_delete(
     assert framework.criteria.filter(code="C1").exists()
     assert not draft.criteria.filter(code="C1").exists()
     assert response.status_code == 200
+
+
+def test_the_impact_preview_says_which_new_question_makes_results_incomplete(
+    client, curator, framework, agent
+):
+    initiative = InitiativeFactory(name="Épicerie complète")
+    assess_initiative(initiative=initiative, answers=FULL_ANSWERS, assessed_by=agent)
+    draft = duplicate_framework(framework=framework)
+    Criterion.objects.create(
+        framework=draft,
+        code="E7",
+        position=9,
+        label="Charte signée",
+        kind="eliminatory",
+        question="yes_no",
+        config={"expected": True},
+    )
+    client.force_login(curator)
+
+    page = client.get(reverse("admin:assessment_framework_impact", args=[draft.pk]))
+    html = page.content.decode()
+    publish = client.post(
+        reverse("admin:assessment_framework_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+
+    assert [row.initiative.name for row in page.context["losses"]] == ["Épicerie complète"]
+    assert "incomplète — sans réponse à : E7)" in html
+    assert "<td>E7 — Charte signée</td><td>1</td>" in html
+    assert 'name="action" value="publish"' in html and f'value="{draft.pk}"' in html
+    assert publish.status_code == 200 and 'name="post" value="yes"' in publish.content.decode()
