@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -109,6 +109,15 @@ class CriterionInline(ScoringDisplay, CuratorOnly, admin.StackedInline):
         "config",
     ]
     classes = ["collapse"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "position" in formset.form.base_fields:
+            # A criterion added to a framework goes last unless the curator says otherwise
+            # (the form class is built for this request: changing it is safe).
+            last = obj.criteria.aggregate(last=Max("position"))["last"] or 0
+            formset.form.base_fields["position"].initial = last + 10
+        return formset
 
     def get_queryset(self, request):
         # Read-only inlines (published frameworks) show each criterion's orientation and action.

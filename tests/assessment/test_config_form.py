@@ -300,3 +300,14 @@ def test_hidden_bands_of_a_condition_are_ignored(client, curator, draft):
 
     assert response.status_code == 302
     assert Criterion.objects.get(code="C20").config == {"threshold": 40}
+
+
+def test_a_criterion_added_on_the_framework_page_goes_last(client, curator, framework):
+    draft = duplicate_framework(framework=framework)
+    client.force_login(curator)
+
+    page = client.get(reverse("admin:assessment_framework_change", args=[draft.pk]))
+
+    last = max(draft.criteria.values_list("position", flat=True))
+    empty_form = page.context["inline_admin_formsets"][0].formset.empty_form
+    assert empty_form["position"].value() == last + 10
