@@ -13,7 +13,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Initiative
 from registry.roles import is_agent, is_curator
 
 from . import engine
@@ -67,15 +66,15 @@ class ScoringDisplay:
 
 class DraftsOnlyBulkDelete:
     """Django's bulk delete, restricted to what belongs to draft frameworks: published and
-    retired ones stay, and the curator is told so (rather than "no permission")."""
+    retired ones stay, and the curator is told so (rather than "no permission"). Each admin
+    declares its own `delete_selected` action, named for its objects, calling `delete_drafts`."""
 
     draft_lookup = "status"  # the path to the framework's status
 
     def locked_message(self, count: int) -> str:
         raise NotImplementedError
 
-    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
-    def delete_selected(self, request, queryset):
+    def delete_drafts(self, request, queryset):
         drafts = queryset.filter(**{self.draft_lookup: FrameworkStatus.DRAFT})
         kept = queryset.count() - drafts.count()
         has_drafts = drafts.exists()
@@ -154,6 +153,11 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
     inlines = [CriterionInline]
     actions = ["duplicate_as_draft", "publish", "delete_selected"]
 
+    # Django's generic "Delete selected %(verbose_name_plural)s" gets French agreement wrong.
+    @admin.action(permissions=["delete"], description=_("Delete selected draft frameworks"))
+    def delete_selected(self, request, queryset):
+        return self.delete_drafts(request, queryset)
+
     def locked_message(self, count):
         return ngettext(
             "Published and retired frameworks cannot be deleted: "
@@ -189,6 +193,22 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
                     % {"problem": problem},
                 )
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        """After a failed save, say which criteria to correct: the page is long."""
+        if request.method == "POST":
+            codes = [
+                inline_form.form["code"].value() or "?"
+                for formset in context.get("inline_admin_formsets", [])
+                for inline_form in formset
+                if inline_form.form.errors
+            ]
+            if codes:
+                messages.error(
+                    request,
+                    gettext("Criteria to correct: %(codes)s.") % {"codes": ", ".join(codes)},
+                )
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if obj is not None and not obj.is_editable and request.method == "GET":
@@ -218,8 +238,8 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
         except engine.ConfigError as error:
             messages.error(request, str(error))
             return redirect("admin:assessment_framework_change", pk)
-        gains = [r for r in rows if r.after == Verdict.ELIGIBLE and r.before != Verdict.ELIGIBLE]
-        losses = [r for r in rows if r.before == Verdict.ELIGIBLE and r.after != Verdict.ELIGIBLE]
+        gains = [row for row in rows if row.gains_eligibility]
+        losses = [row for row in rows if row.loses_eligibility]
         unanswered = Counter(code for row in rows for code in row.missing)
         criteria = {c.code: c for c in draft.criteria.all()}
         counts_before = {v: sum(1 for r in rows if r.before == v) for v in Verdict.values}
@@ -291,7 +311,13 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
         )
 
     def _publish_confirmation(self, request, framework):
-        """The page asking to confirm a publication, before anything is re-scored."""
+        """The page asking to confirm a publication, before anything is re-scored, with what it
+        would change (computed with the engine, nothing saved)."""
+        try:
+            rows = preview_impact(draft=framework)
+        except engine.ConfigError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -301,7 +327,9 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
             "subtitle": None,
             "framework": framework,
             "current": published_framework(),
-            "initiative_count": Initiative.objects.validated().count(),
+            "initiative_count": len(rows),
+            "gain_count": sum(row.gains_eligibility for row in rows),
+            "loss_count": sum(row.loses_eligibility for row in rows),
             "min_score_error": framework.min_score_error(),
             "impact_url": reverse("admin:assessment_framework_impact", args=[framework.pk]),
             "queryset": [framework],
@@ -323,6 +351,13 @@ class CriterionAdmin(DraftsOnlyBulkDelete, ScoringDisplay, CuratorOnly, admin.Mo
     search_fields = ["code", "label", "label_en"]
     actions = ["delete_selected"]
     draft_lookup = "framework__status"
+
+    @admin.action(
+        permissions=["delete"], description=_("Delete selected criteria of draft frameworks")
+    )
+    def delete_selected(self, request, queryset):
+        return self.delete_drafts(request, queryset)
+
     fields = [
         "framework",
         ("code", "position", "kind", "question"),

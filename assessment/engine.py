@@ -363,6 +363,28 @@ def parse_criterion(
                 )
             )
 
+        high = values.get("maximum")
+        if high is not None and values.get("threshold") is not None and values["threshold"] > high:
+            errors.append(
+                (
+                    f"Le seuil ({_fmt_fr(values['threshold'])}) dépasse la plus grande valeur "
+                    f"acceptée ({_fmt_fr(high)}) : il ne pourrait jamais être atteint.",
+                    f"The threshold ({_fmt(values['threshold'])}) is above the highest accepted "
+                    f"value ({_fmt(high)}): it could never be reached.",
+                )
+            )
+        for i, band in enumerate(values.get("bands", ()), start=1):
+            if high is not None and band.start > high:
+                errors.append(
+                    (
+                        f"La tranche {i} commence à {_fmt_fr(band.start)}, au-delà de la plus "
+                        f"grande valeur acceptée ({_fmt_fr(high)}) : elle ne pourrait jamais "
+                        "être atteinte.",
+                        f"Band {i} starts at {_fmt(band.start)}, above the highest accepted value "
+                        f"({_fmt(high)}): it could never be reached.",
+                    )
+                )
+
     else:  # single or multiple choice
         options = config.get("options")
         if not isinstance(options, list) or not options:
@@ -570,7 +592,8 @@ def _plain(value):
 
 def _pts(points) -> tuple[str, str]:
     fr, en = _fmt_fr(points), _fmt(points)
-    return (f"{fr} point" if float(points) <= 1 else f"{fr} points"), (
+    # French keeps the singular below 2 ("1,5 point"); English only for exactly 1.
+    return (f"{fr} point" if float(points) < 2 else f"{fr} points"), (
         f"{en} point" if float(points) == 1 else f"{en} points"
     )
 

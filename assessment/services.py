@@ -471,6 +471,14 @@ class ImpactRow:
     failed: tuple[str, ...] = ()  # codes of the draft's conditions not met
 
     @property
+    def gains_eligibility(self) -> bool:
+        return self.after == Verdict.ELIGIBLE and self.before != Verdict.ELIGIBLE
+
+    @property
+    def loses_eligibility(self) -> bool:
+        return self.before == Verdict.ELIGIBLE and self.after != Verdict.ELIGIBLE
+
+    @property
     def before_label(self) -> str:
         return Verdict(self.before).label if self.before else ""
 
@@ -485,7 +493,7 @@ def preview_impact(*, draft: Framework, reference: Framework | None = None) -> l
     reference = reference or published_framework()
     new = load_framework(draft)
     old = load_framework(reference) if reference else None
-    initiatives = Initiative.objects.validated().order_by("name")
+    initiatives = Initiative.objects.validated().select_related("commune").order_by("name")
     if new.uses_labels or (old and old.uses_labels):
         initiatives = initiatives.prefetch_related("labels")
     currents = {

@@ -222,8 +222,11 @@ def test_criteria_of_a_published_framework_are_left_out_of_a_bulk_delete(
     draft_c1 = draft.criteria.get(code="C1")
     selection = {"action": "delete_selected", "_selected_action": [published_c1.pk, draft_c1.pk]}
 
+    listing = client.get(changelist).content.decode()
     confirmation = client.post(changelist, selection)
     response = client.post(changelist, {**selection, "post": "yes"}, follow=True)
+
+    assert "Supprimer les critères de brouillon sélectionnés" in listing
 
     page = confirmation.content.decode()
     assert "Les critères des grilles publiées ou retirées ne peuvent pas être supprimés" in page
@@ -258,7 +261,11 @@ def test_the_impact_preview_says_which_new_question_makes_results_incomplete(
     )
 
     assert [row.initiative.name for row in page.context["losses"]] == ["Épicerie complète"]
+    assert f"Épicerie complète</a>, {initiative.commune.name} (" in html
     assert "incomplète — sans réponse à : E7)" in html
     assert "<td>E7 — Charte signée</td><td>1</td>" in html
     assert 'name="action" value="publish"' in html and f'value="{draft.pk}"' in html
-    assert publish.status_code == 200 and 'name="post" value="yes"' in publish.content.decode()
+    confirmation = publish.content.decode()
+    assert publish.status_code == 200 and 'name="post" value="yes"' in confirmation
+    assert "1 initiative perdrait son éligibilité" in confirmation
+    assert "0 initiative deviendrait éligible" in confirmation

@@ -242,19 +242,25 @@ def form_values(form, prefix="") -> dict:
     return data
 
 
-def test_a_curator_edits_bands_from_the_framework_page(client, curator, framework):
-    draft = duplicate_framework(framework=framework)
-    client.force_login(curator)
-    url = reverse("admin:assessment_framework_change", args=[draft.pk])
-    page = client.get(url).context
+def framework_page_post(client, framework, **changes) -> dict:
+    """The framework page's data as shown, with `changes` ({criterion code: {part: text}})."""
+    page = client.get(reverse("admin:assessment_framework_change", args=[framework.pk])).context
     formset = page["inline_admin_formsets"][0].formset
     data = form_values(page["adminform"].form)
     for name, value in formset.management_form.initial.items():
         data[f"{formset.prefix}-{name}"] = value
     for form in formset.forms:
         data.update(form_values(form, prefix=f"{form.prefix}-"))
-    c1 = next(form for form in formset.forms if form.instance.code == "C1")
-    data[f"{c1.prefix}-config_bands"] = "20: 4\n60: 10"
+        for part, text in changes.get(form.instance.code, {}).items():
+            data[f"{form.prefix}-config_{part}"] = text
+    return data
+
+
+def test_a_curator_edits_bands_from_the_framework_page(client, curator, framework):
+    draft = duplicate_framework(framework=framework)
+    client.force_login(curator)
+    url = reverse("admin:assessment_framework_change", args=[draft.pk])
+    data = framework_page_post(client, draft, C1={"bands": "20: 4\n60: 10"})
 
     response = client.post(url, data)
 
@@ -311,3 +317,18 @@ def test_a_criterion_added_on_the_framework_page_goes_last(client, curator, fram
     last = max(draft.criteria.values_list("position", flat=True))
     empty_form = page.context["inline_admin_formsets"][0].formset.empty_form
     assert empty_form["position"].value() == last + 10
+
+
+def test_the_framework_page_names_the_criteria_to_correct(client, curator, framework):
+    draft = duplicate_framework(framework=framework)
+    client.force_login(curator)
+    url = reverse("admin:assessment_framework_change", args=[draft.pk])
+    data = framework_page_post(
+        client, draft, C1={"bands": "abc"}, C2={"options": "none | Aucun | None"}
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Critères à corriger : C1, C2." in response.content.decode()
+    assert draft.criteria.get(code="C1").config["bands"][0] == {"from": 30, "points": 5}

@@ -166,6 +166,16 @@ def test_answers_are_accepted_in_their_usual_written_forms():
         ("number", {"bands": [{"from": "x", "points": 10}]}, 'Band 1 "from" must be a number.'),
         ("single_choice", {"options": []}, "Give at least one option."),
         (
+            "number",
+            {"max": 100, "threshold": 150, "points": 10},
+            "The threshold (150) is above the highest accepted value (100)",
+        ),
+        (
+            "number",
+            {"max": 100, "bands": [{"from": 50, "points": 5}, {"from": 120, "points": 10}]},
+            "Band 2 starts at 120, above the highest accepted value (100)",
+        ),
+        (
             "yes_no",
             {"yes": 12, "no": 0},
             "One answer gives 12 points, more than the declared maximum (10)",
@@ -242,3 +252,13 @@ def test_french_explanations_write_decimals_with_a_comma():
     assert row.explanation_en == (
         "Answer: 3.5 producteurs (threshold 2.5 producteurs reached) — 2.5 points out of 2.5."
     )
+
+
+def test_french_keeps_the_singular_below_two_points():
+    bike = crit(code="C9B", question="yes_no", max_points=1.5, config={"yes": 1.5, "no": 0})
+    framework = engine.FrameworkDef(version=1, min_score=0, criteria=(bike,))
+
+    row = engine.evaluate(framework, {"C9B": True}).criteria[0]
+
+    assert row.explanation_fr == "Réponse : oui — 1,5 point sur 1,5."
+    assert row.explanation_en == "Answer: yes — 1.5 points out of 1.5."

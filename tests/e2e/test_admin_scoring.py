@@ -10,15 +10,19 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_scoring_editor_follows_the_question_and_kind(page, live_server):
+def log_in_as_curator(page, live_server, next_url):
     groups = {group.name: group for group in ensure_roles()}
     curator = UserFactory(username="curatrice", is_staff=True)
     curator.groups.add(groups[CURATOR])
-    draft = Framework.objects.create(version=2, title="Brouillon", min_score=5)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/assessment/criterion/add/")
+    page.goto(f"{live_server.url}/admin/login/?next={next_url}")
     page.get_by_label("Nom d’utilisateur").fill("curatrice")
     page.get_by_label("Mot de passe").fill("correct horse battery")
     page.get_by_role("button", name="Se connecter").click()
+
+
+def test_the_scoring_editor_follows_the_question_and_kind(page, live_server):
+    draft = Framework.objects.create(version=2, title="Brouillon", min_score=5)
+    log_in_as_curator(page, live_server, "/admin/assessment/criterion/add/")
 
     page.get_by_label("Grille").select_option(str(draft.pk))
     page.get_by_label("Code").fill("C30")
@@ -43,3 +47,27 @@ def test_the_scoring_editor_follows_the_question_and_kind(page, live_server):
     expect(page.locator(".messagelist")).to_contain_text("a été ajouté")
     criterion = Criterion.objects.get(code="C30")
     assert [o["points"] for o in criterion.config["options"]] == [3, 0]
+
+
+def test_criteria_added_on_the_framework_page_go_last_one_after_the_other(page, live_server):
+    draft = Framework.objects.create(version=2, title="Brouillon", min_score=5)
+    for code, position in (("C1", 10), ("C2", 40)):
+        Criterion.objects.create(
+            framework=draft,
+            code=code,
+            position=position,
+            label=code,
+            kind="weighted",
+            question="yes_no",
+            max_points=1,
+            config={"yes": 1, "no": 0},
+        )
+    log_in_as_curator(page, live_server, f"/admin/assessment/framework/{draft.pk}/change/")
+
+    page.locator("summary", has_text="Critères").click()
+    add = page.locator(".add-row a")
+    add.click()
+    add.click()
+
+    expect(page.locator("#id_criteria-2-position")).to_have_value("50")
+    expect(page.locator("#id_criteria-3-position")).to_have_value("60")

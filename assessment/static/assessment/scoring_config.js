@@ -34,8 +34,24 @@
       if (root) refreshWithin(root);
     }
   });
+  // Each criterion added on the framework page goes after the others (Django gives every new
+  // row the same initial position).
+  function placeLast(row) {
+    var position = row.querySelector("input[name$='-position']");
+    var group = row.closest(".inline-group");
+    if (!position || !group) return;
+    var last = 0;
+    group.querySelectorAll("input[name$='-position']").forEach(function (input) {
+      if (input !== position && !/__prefix__/.test(input.name)) {
+        last = Math.max(last, parseInt(input.value, 10) || 0);
+      }
+    });
+    position.value = String(last + 10);
+  }
+
   document.addEventListener("formset:added", function (event) {
     refreshWithin(event.target);
+    placeLast(event.target);
   });
   document.addEventListener("DOMContentLoaded", function () {
     refreshWithin(document);
