@@ -351,13 +351,6 @@ class CriterionAdmin(DraftsOnlyBulkDelete, ScoringDisplay, CuratorOnly, admin.Mo
     search_fields = ["code", "label", "label_en"]
     actions = ["delete_selected"]
     draft_lookup = "framework__status"
-
-    @admin.action(
-        permissions=["delete"], description=_("Delete selected criteria of draft frameworks")
-    )
-    def delete_selected(self, request, queryset):
-        return self.delete_drafts(request, queryset)
-
     fields = [
         "framework",
         ("code", "position", "kind", "question"),
@@ -367,6 +360,12 @@ class CriterionAdmin(DraftsOnlyBulkDelete, ScoringDisplay, CuratorOnly, admin.Mo
         ("max_points", "required", "prefill_source"),
         "config",
     ]
+
+    @admin.action(
+        permissions=["delete"], description=_("Delete selected criteria of draft frameworks")
+    )
+    def delete_selected(self, request, queryset):
+        return self.delete_drafts(request, queryset)
 
     def locked_message(self, count):
         return ngettext(

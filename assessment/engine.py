@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -430,8 +431,8 @@ def parse_criterion(
                     passes=bool(passes),
                 )
             )
-        values_seen = [o.value for o in parsed]
-        for value in sorted({v for v in values_seen if values_seen.count(v) > 1}):
+        seen = Counter(o.value for o in parsed)
+        for value in sorted(v for v, count in seen.items() if count > 1):
             errors.append(
                 (
                     f"Plusieurs options ont la même valeur « {value} ».",
@@ -466,9 +467,9 @@ def parse_criterion(
         elif top > most:
             errors.append(
                 (
-                    f"Une réponse rapporte {_fmt_fr(top)} points, plus que le maximum déclaré "
+                    f"Une réponse rapporte {_pts(top)[0]}, plus que le maximum déclaré "
                     f"({_fmt_fr(most)}) : relevez le maximum ou baissez ces points.",
-                    f"One answer gives {_fmt(top)} points, more than the declared maximum "
+                    f"One answer gives {_pts(top)[1]}, more than the declared maximum "
                     f"({_fmt(most)}): raise the maximum or lower those points.",
                 )
             )
