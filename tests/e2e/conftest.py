@@ -1,6 +1,9 @@
 """Browser journeys: Playwright driving Debian's chromium (`make e2e-deps`), never `playwright install`."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -40,3 +43,14 @@ def _offline_map_tiles(settings):
 def phone(page):
     page.set_viewport_size(PHONE)
     return page
+
+
+def open_collapsed_panel(toggler):
+    """Tap a Bootstrap collapse toggler and wait until its panel has finished opening.
+
+    While the panel grows, its lower controls are clipped: a tap there lands on the page
+    beneath, as a person would not do since they cannot see the control yet.
+    """
+    toggler.click()
+    panel = toggler.page.locator(toggler.get_attribute("data-bs-target"))
+    expect(panel).to_have_class(re.compile(r"(^|\s)show(\s|$)"))

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from registry.models import Status
+from tests.e2e.conftest import open_collapsed_panel
 from tests.factories import CommuneFactory, DepartementFactory, InitiativeFactory, LabelFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -64,7 +65,7 @@ def test_search_and_filter_the_catalogue_on_a_phone(phone, live_server):
     expect(phone.locator("#results-title")).to_have_text(re.compile(r"2\s+initiatives"))
     assert "q=epicerie+ariege" in phone.url
 
-    phone.get_by_role("button", name="Plus de filtres et tri").click()
+    open_collapsed_panel(phone.get_by_role("button", name="Plus de filtres et tri"))
     phone.get_by_label("Signe de qualité").select_option("AB")
     phone.get_by_role("button", name="Appliquer les filtres").click()
 
@@ -128,7 +129,7 @@ def test_the_visitor_can_switch_to_english(page, live_server):
     page.goto(f"{live_server.url}/initiatives/?departement=09")
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():  # below 1400 px the menu (and the switcher) is collapsed
-        toggler.click()
+        open_collapsed_panel(toggler)
 
     page.get_by_role("button", name="English").click()
 
