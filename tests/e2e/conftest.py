@@ -18,6 +18,18 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 740}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_db_connections_opened_under_playwright(playwright, django_db_blocker):
+    # Playwright's sync API marks an event loop as running in this thread, so Django keeps a
+    # second set of connections (asgiref stores them per context then). Close that set before
+    # Playwright stops, or PostgreSQL cannot drop the test database ("accessed by other users").
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
