@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import FollowUp, FollowUpEvent, Measure
+from .text import render_markdown
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -18,13 +19,17 @@ class MeasureAdminForm(forms.ModelForm):
         fields = [
             "code",
             "title",
+            "title_en",
             "summary",
+            "summary_en",
             "status",
             "priority",
             "support_type",
             "lead_service",
             "rationale",
+            "rationale_en",
             "means",
+            "means_en",
             "pacte_actions",
             "needs",
             "criterion_codes",
@@ -48,9 +53,15 @@ class MeasureAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "support_type", "priority", "status", "lead_service"]
     list_filter = ["status", "support_type", "priority", "pacte_actions", "needs"]
     list_editable = ["status"]
-    search_fields = ["code", "title", "summary", "lead_service"]
+    search_fields = ["code", "title", "title_en", "summary", "summary_en", "lead_service"]
     autocomplete_fields = ["pacte_actions", "needs", "target_types"]
-    readonly_fields = ["rendered_rationale", "rendered_means", "updated_at"]
+    readonly_fields = [
+        "rendered_rationale",
+        "rendered_means",
+        "rendered_rationale_en",
+        "rendered_means_en",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
@@ -58,7 +69,9 @@ class MeasureAdmin(admin.ModelAdmin):
                 "fields": [
                     "code",
                     "title",
+                    "title_en",
                     "summary",
+                    "summary_en",
                     "status",
                     "priority",
                     "support_type",
@@ -70,17 +83,39 @@ class MeasureAdmin(admin.ModelAdmin):
             _("Rich text (Markdown)"),
             {"fields": ["rationale", "rendered_rationale", "means", "rendered_means"]},
         ),
+        (
+            _("English texts"),
+            {
+                "fields": [
+                    "rationale_en",
+                    "rendered_rationale_en",
+                    "means_en",
+                    "rendered_means_en",
+                ],
+                "description": _(
+                    "Shown to English-speaking visitors; French is shown where empty."
+                ),
+            },
+        ),
         (_("Links"), {"fields": ["pacte_actions", "needs", "criterion_codes", "target_types"]}),
         (None, {"fields": ["updated_at"]}),
     ]
 
     @admin.display(description=_("rationale as shown"))
     def rendered_rationale(self, obj):
-        return obj.rationale_html
+        return render_markdown(obj.rationale)
 
     @admin.display(description=_("means as shown"))
     def rendered_means(self, obj):
-        return obj.means_html
+        return render_markdown(obj.means)
+
+    @admin.display(description=_("English rationale as shown"))
+    def rendered_rationale_en(self, obj):
+        return render_markdown(obj.rationale_en)
+
+    @admin.display(description=_("English means as shown"))
+    def rendered_means_en(self, obj):
+        return render_markdown(obj.means_en)
 
 
 class FollowUpEventInline(admin.TabularInline):

@@ -40,8 +40,20 @@ class MeasureSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Initiative type codes; empty when the measure suits every type."),
     )
+    title_en = serializers.CharField(
+        read_only=True, help_text=_("Title in English (may be empty).")
+    )
+    summary_en = serializers.CharField(
+        read_only=True, help_text=_("Summary in English (may be empty).")
+    )
     rationale = serializers.CharField(read_only=True, help_text=_("Markdown."))
+    rationale_en = serializers.CharField(
+        read_only=True, help_text=_("Markdown, in English (may be empty).")
+    )
     means = serializers.CharField(read_only=True, help_text=_("Markdown."))
+    means_en = serializers.CharField(
+        read_only=True, help_text=_("Markdown, in English (may be empty).")
+    )
     criterion_codes = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -54,9 +66,13 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = [
             "code",
             "title",
+            "title_en",
             "summary",
+            "summary_en",
             "rationale",
+            "rationale_en",
             "means",
+            "means_en",
             "support_type",
             "priority",
             "status",

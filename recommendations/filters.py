@@ -53,5 +53,9 @@ class MeasureFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(code__iexact=value) | Q(title__icontains=value) | Q(summary__icontains=value)
+            Q(code__iexact=value)
+            | Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(title_en__icontains=value)
+            | Q(summary_en__icontains=value)
         )

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Initiative, InitiativeType, Need, PacteAction
@@ -42,6 +43,12 @@ def validate_criterion_codes(value):
         raise ValidationError(
             _("Unknown criterion codes: %(codes)s."), params={"codes": ", ".join(unknown)}
         )
+
+
+def _in_active_language(french: str, english: str) -> str:
+    if english and (get_language() or "fr").startswith("en"):
+        return english
+    return french
 
 
 class SupportType(models.TextChoices):
@@ -89,14 +96,18 @@ class Measure(models.Model):
         _("code"), max_length=10, primary_key=True, help_text=_("Stable identifier, e.g. FIN1.")
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=400, help_text=_("One or two sentences."))
+    summary_en = models.CharField(_("summary (English)"), max_length=400, blank=True)
     rationale = models.TextField(
         _("rationale"), help_text=_("Why the measure exists. Markdown; HTML is removed.")
     )
+    rationale_en = models.TextField(_("rationale (English)"), blank=True)
     means = models.TextField(
         _("means of implementation"),
         help_text=_("How: tools, partners, budget lines. Markdown; HTML is removed."),
     )
+    means_en = models.TextField(_("means of implementation (English)"), blank=True)
     pacte_actions = models.ManyToManyField(
         PacteAction, related_name="measures", verbose_name=_("Pacte actions served")
     )
@@ -154,7 +165,7 @@ class Measure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} · {self.title}"
+        return f"{self.code} · {self.display_title}"
 
     def get_absolute_url(self):
         return reverse("recommendations:measure-detail", args=[self.code])
@@ -163,13 +174,22 @@ class Measure(models.Model):
     def is_public(self) -> bool:
         return self.status in PUBLIC_MEASURE_STATUSES
 
+    # The texts in the active language; French where no English text is given.
+    @property
+    def display_title(self) -> str:
+        return _in_active_language(self.title, self.title_en)
+
+    @property
+    def display_summary(self) -> str:
+        return _in_active_language(self.summary, self.summary_en)
+
     @property
     def rationale_html(self) -> str:
-        return render_markdown(self.rationale)
+        return render_markdown(_in_active_language(self.rationale, self.rationale_en))
 
     @property
     def means_html(self) -> str:
-        return render_markdown(self.means)
+        return render_markdown(_in_active_language(self.means, self.means_en))
 
     def clean_fields(self, exclude=None):
         # Tidy before the field validators run, so "c1" is checked as "C1".

@@ -163,7 +163,7 @@ def measure_infos(measures) -> list[MeasureInfo]:
     return [
         MeasureInfo(
             code=m.code,
-            title=m.title,
+            title=m.display_title,
             status=m.status,
             priority=m.priority,
             need_codes=frozenset(n.code for n in m.needs.all()),

@@ -152,7 +152,7 @@ def propose_measure(request, slug):
             messages.success(
                 request,
                 _("Measure “%(measure)s” proposed to %(initiative)s.")
-                % {"measure": form.cleaned_data["measure"].title, "initiative": initiative},
+                % {"measure": form.cleaned_data["measure"].display_title, "initiative": initiative},
             )
     else:
         messages.error(request, _("Choose a measure to propose."))

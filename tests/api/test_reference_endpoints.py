@@ -104,6 +104,8 @@ def test_measures_lists_only_public_measures(api, measures):
     assert fin1["status"] == "adopted"
     assert "K_FIN" in fin1["needs"]
     assert fin1["url"].startswith("http://testserver/")
+    assert (fin1["title"], fin1["title_en"]) == ("Aide au démarrage", "Start-up grant")
+    assert fin1["summary_en"] and fin1["rationale_en"] and fin1["means_en"]
     assert api.get("/api/v1/measures/LOG1/").json()["code"] == "LOG1"
     assert api.get("/api/v1/measures/FIN2/").status_code == 404
     assert api.get("/api/v1/measures/SUP1/").status_code == 404

@@ -26,6 +26,37 @@ def test_curators_list_and_open_measures_and_follow_ups(admin_client):
     assert "<script>x()" not in change_page
 
 
+def test_curators_write_the_english_texts_and_see_them_rendered(admin_client):
+    need, action = NeedFactory(), PacteActionFactory()
+
+    response = admin_client.post(
+        reverse("admin:recommendations_measure_add"),
+        {
+            "code": "NEW3",
+            "title": "Nouvelle mesure",
+            "title_en": "New measure",
+            "summary": "Résumé.",
+            "summary_en": "Summary.",
+            "status": "proposed",
+            "priority": "2",
+            "support_type": "training",
+            "rationale": "Pourquoi.",
+            "rationale_en": "**Why** <script>x()</script>",
+            "means": "Comment.",
+            "means_en": "How.",
+            "pacte_actions": [action.pk],
+            "needs": [need.pk],
+        },
+    )
+    change_page = admin_client.get(reverse("admin:recommendations_measure_change", args=["NEW3"]))
+
+    assert response.status_code == 302
+    measure = Measure.objects.get(code="NEW3")
+    assert (measure.title_en, measure.means_en) == ("New measure", "How.")
+    content = change_page.content.decode()
+    assert "<strong>Why</strong>" in content and "<script>x()" not in content
+
+
 def test_curators_type_criterion_codes_as_text(admin_client):
     need, action = NeedFactory(), PacteActionFactory()
 

@@ -68,6 +68,14 @@ def test_every_measure_has_a_rationale_means_action_and_need(reference):
         assert measure.needs.exists(), measure.code
 
 
+def test_every_measure_is_written_in_english_too(reference):
+    for measure in Measure.objects.all():
+        assert measure.title_en.strip(), measure.code  # may equal the French ("Incubation")
+        assert measure.summary_en.strip() and measure.summary_en != measure.summary, measure.code
+        assert len(measure.rationale_en.strip()) > 40, measure.code
+        assert len(measure.means_en.strip()) > 40, measure.code
+
+
 def test_every_need_is_addressed_by_a_measure(reference):
     unaddressed = Need.objects.filter(measures__isnull=True)
 

@@ -323,6 +323,89 @@ def test_pages_render_in_french_and_english(client, language, heading):
     assert f'lang="{language}"' in detail
 
 
+def english_and_french_measure(**fields):
+    return MeasureFactory(
+        code="FIN9",
+        title="Aide au démarrage",
+        title_en="Start-up grant",
+        summary="Une subvention pour ouvrir.",
+        summary_en="A grant to open.",
+        rationale="Ouvrir **coûte cher**.",
+        rationale_en="Opening **is costly**.",
+        means="Subvention de 30 %.",
+        means_en="A 30% grant.",
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        (
+            "fr",
+            [
+                "Aide au démarrage",
+                "Une subvention pour ouvrir.",
+                "<strong>coûte cher</strong>",
+                "Subvention de 30 %.",
+            ],
+            ["Start-up grant", "is costly"],
+        ),
+        (
+            "en",
+            ["Start-up grant", "A grant to open.", "<strong>is costly</strong>", "A 30% grant."],
+            ["Aide au démarrage", "coûte cher"],
+        ),
+    ],
+)
+def test_a_measure_reads_in_the_visitors_language(client, language, shown, hidden):
+    measure = english_and_french_measure(status="adopted")
+    client.cookies["django_language"] = language
+
+    detail = client.get(measure.get_absolute_url()).content.decode()
+    listed = client.get(list_url()).content.decode()
+
+    for text in shown:
+        assert text in detail
+    for text in hidden:
+        assert text not in detail
+    assert shown[0] in listed and shown[1] in listed
+    assert hidden[0] not in listed
+
+
+def test_a_measure_without_english_text_reads_in_french_in_english(client):
+    measure = MeasureFactory(title="Aide au démarrage", rationale="Ouvrir **coûte cher**.")
+    client.cookies["django_language"] = "en"
+
+    detail = client.get(measure.get_absolute_url()).content.decode()
+
+    assert "Aide au démarrage" in detail and "<strong>coûte cher</strong>" in detail
+
+
+def test_the_public_search_finds_a_measure_by_its_english_title(client):
+    english_and_french_measure(status="adopted")
+    MeasureFactory(title="Autre mesure", status="adopted")
+    client.cookies["django_language"] = "en"
+
+    listed = client.get(list_url(q="start-up")).content.decode()
+
+    assert "Start-up grant" in listed and "Autre mesure" not in listed
+
+
+def test_suggestions_name_measures_in_english_for_an_english_agent(client, agent):
+    logistics = NeedFactory(code="K_LOG", name="Logistique", name_en="Logistics")
+    initiative = InitiativeFactory()
+    initiative.needs.set([logistics])
+    english_and_french_measure(needs=[logistics])
+    client.force_login(agent)
+    client.cookies["django_language"] = "en"
+
+    content = client.get(page_url(initiative)).content.decode()
+
+    assert "FIN9 · Start-up grant" in content and "A grant to open." in content
+    assert "Aide au démarrage" not in content
+
+
 def test_the_language_switch_changes_the_reasons(client, agent):
     logistics = NeedFactory(code="K_LOG", name="Logistique", name_en="Logistics")
     initiative = InitiativeFactory()
