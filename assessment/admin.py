@@ -135,14 +135,21 @@ class CriterionInline(ScoringDisplay, CuratorOnly, admin.StackedInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
-    list_display = ["version", "title", "status", "min_score", "criteria_count", "published_at"]
+    list_display = [
+        "version",
+        "framework_title",
+        "status",
+        "min_score",
+        "criteria_count",
+        "published_at",
+    ]
     list_filter = ["status"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_en"]
     readonly_fields = ["status", "created_at", "published_at", "retired_at", "impact_link"]
     fields = [
         "version",
-        "title",
-        "description",
+        ("title", "title_en"),
+        ("description", "description_en"),
         "min_score",
         "status",
         "created_at",
@@ -169,6 +176,10 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(criteria_total=Count("criteria"))
+
+    @admin.display(description=_("title"), ordering="title")
+    def framework_title(self, obj):
+        return obj.display_title
 
     @admin.display(description=_("criteria"), ordering="criteria_total")
     def criteria_count(self, obj):

@@ -67,6 +67,14 @@ class CriterionSerializer(serializers.ModelSerializer):
 
 class FrameworkSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
+    title = serializers.CharField(read_only=True, help_text=_("Title in French."))
+    title_en = serializers.CharField(
+        read_only=True, help_text=_("Title in English (may be empty).")
+    )
+    description = serializers.CharField(read_only=True, help_text=_("Description in French."))
+    description_en = serializers.CharField(
+        read_only=True, help_text=_("Description in English (may be empty).")
+    )
     max_score = serializers.SerializerMethodField(help_text=_("Sum of the weighted criteria."))
 
     class Meta:
@@ -74,7 +82,9 @@ class FrameworkSerializer(serializers.ModelSerializer):
         fields = [
             "version",
             "title",
+            "title_en",
             "description",
+            "description_en",
             "status",
             "min_score",
             "max_score",

@@ -16,7 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from . import engine
 from .models import Criterion
 
-PARTS = ("yes", "no", "expected", "min", "max", "unit", "threshold", "points", "bands", "options")
+PARTS = (
+    "yes",
+    "no",
+    "expected",
+    "min",
+    "max",
+    "unit",
+    "threshold",
+    "points",
+    "bands",
+    "options",
+    "unit_en",  # last: the earlier parts keep their index (and their HTML ids)
+)
 _YES_WORDS = {"yes", "oui", "true", "1", "y", "o"}
 _NO_WORDS = {"no", "non", "false", "0", "n"}
 
@@ -62,6 +74,7 @@ def parts_from_config(config) -> dict:
         "min": _text(config.get("min")),
         "max": _text(config.get("max")),
         "unit": str(config.get("unit") or ""),
+        "unit_en": str(config.get("unit_en") or ""),
         "threshold": _text(config.get("threshold")),
         "points": _text(config.get("points")),
         "bands": "\n".join(
@@ -179,8 +192,9 @@ def config_from_parts(parts: dict, *, question: str, kind: str) -> dict:
         return {"yes": _plain(parts.get("yes") or 0), "no": _plain(parts.get("no") or 0)}
     if question == engine.NUMBER:
         config = {key: _plain(parts[key]) for key in ("min", "max") if parts.get(key) is not None}
-        if parts.get("unit"):
-            config["unit"] = parts["unit"]
+        for key in ("unit", "unit_en"):
+            if parts.get(key):
+                config[key] = parts[key]
         threshold = parts.get("threshold")
         # A condition has a threshold only: its (hidden) bands are ignored like other parts.
         bands = [] if eliminatory else parse_bands(parts.get("bands") or "")
@@ -227,7 +241,13 @@ GROUPS = (
         (
             ("min", _("Lowest accepted value"), "", ""),
             ("max", _("Highest accepted value"), "", ""),
-            ("unit", _("Unit"), _("For example %, h or FTE."), ""),
+            ("unit", _("Unit (French)"), _("For example %, h or ETP."), ""),
+            (
+                "unit_en",
+                _("Unit (English)"),
+                _("For example FTE for ETP. Empty: the French unit, in English texts too."),
+                "",
+            ),
             (
                 "bands",
                 _("Bands"),
@@ -291,6 +311,7 @@ class ScoringConfigWidget(forms.MultiWidget):
             "points": forms.TextInput(attrs=_NUMBER_ATTRS),
             "bands": forms.Textarea(attrs={"rows": 4, "cols": 24}),
             "options": forms.Textarea(attrs={"rows": 5, "cols": 90}),
+            "unit_en": forms.TextInput(attrs={"size": 8, "maxlength": 20}),
         }
         super().__init__(widgets, attrs)
 
@@ -359,6 +380,7 @@ class ScoringConfigField(forms.MultiValueField):
             _number_field(labels["points"]),
             forms.CharField(required=False),
             forms.CharField(required=False),
+            forms.CharField(required=False, max_length=20),
         )
         kwargs.setdefault(
             "help_text", _("Fill in the part that matches the question; the others are ignored.")

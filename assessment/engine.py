@@ -10,9 +10,10 @@ Scoring configuration (Criterion.config), by question kind:
 
 - yes_no: weighted {"yes": 4, "no": 0}; eliminatory {"expected": true}
 - number: {"min": 0, "max": 100, "unit": "%", "bands": [{"from": 30, "points": 5}, ...]}
-  (a value earns the points of the highest band whose "from" it reaches; below the first
-  band, 0) or {"threshold": 50, "points": 4} (weighted: points when value >= threshold;
-  eliminatory: the condition holds when value >= threshold)
+  ("unit_en", optional, is the unit in English texts, "unit" otherwise; a value earns the
+  points of the highest band whose "from" it reaches; below the first band, 0)
+  or {"threshold": 50, "points": 4} (weighted: points when value >= threshold; eliminatory:
+  the condition holds when value >= threshold)
 - single_choice / multiple_choice: {"options": [{"value": "coop", "label": "…",
   "label_en": "…", "points": 6}]} (eliminatory: "pass": true/false on each option instead of
   points). Multiple choice adds the points of every option ticked, capped at max_points.
@@ -90,6 +91,7 @@ class CriterionDef:
     minimum: float | None = None
     maximum: float | None = None
     unit: str = ""
+    unit_en: str = ""
     yes_points: float = 0
     no_points: float = 0
     expected: bool = True
@@ -98,6 +100,14 @@ class CriterionDef:
     @property
     def eliminatory(self) -> bool:
         return self.kind == ELIMINATORY
+
+    def display_unit(self, *, english: bool) -> str:
+        """The unit in French, or in English (falling back to the French one)."""
+        return (self.unit_en or self.unit) if english else self.unit
+
+    def unit_suffix(self, *, english: bool) -> str:
+        """What follows a number: " %" and " ETP" in French, "%" and " FTE" in English."""
+        return unit_suffix(self.display_unit(english=english), english=english)
 
     def option(self, value) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -296,6 +306,15 @@ def parse_criterion(
             )
         unit = config.get("unit", "")
         values["unit"] = unit if isinstance(unit, str) else ""
+        unit_en = config.get("unit_en", "")
+        values["unit_en"] = unit_en if isinstance(unit_en, str) else ""
+        if values["unit_en"] and not values["unit"]:
+            errors.append(
+                (
+                    "Indiquez aussi l'unité en français.",
+                    "Give the French unit too.",
+                )
+            )
         bands, threshold = config.get("bands"), config.get("threshold")
         if eliminatory:
             if threshold is None:
@@ -581,6 +600,21 @@ def _fmt(value) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def unit_suffix(unit: str, *, english: bool) -> str:
+    """`unit` as written after a number: English sticks "%" to it ("50%"), French spaces it
+    ("50 %"); other units take a space in both languages ("2.5 FTE", "2,5 ETP")."""
+    if not unit:
+        return ""
+    if english and unit == "%":
+        return unit
+    return f" {unit}"
+
+
+def _units(criterion: CriterionDef) -> tuple[str, str]:
+    """(French, English) unit suffixes of a number criterion."""
+    return criterion.unit_suffix(english=False), criterion.unit_suffix(english=True)
+
+
 def _fmt_fr(value) -> str:
     """`_fmt` with a decimal comma, for French texts."""
     return _fmt(value).replace(".", ",")
@@ -603,8 +637,8 @@ def _answer_words(criterion: CriterionDef, value) -> tuple[str, str]:
     if criterion.question == YES_NO:
         return ("oui", "yes") if value else ("non", "no")
     if criterion.question == NUMBER:
-        unit = f" {criterion.unit}" if criterion.unit else ""
-        return f"{_fmt_fr(value)}{unit}", f"{_fmt(value)}{unit}"
+        unit_fr, unit_en = _units(criterion)
+        return f"{_fmt_fr(value)}{unit_fr}", f"{_fmt(value)}{unit_en}"
     values = [value] if criterion.question == SINGLE_CHOICE else value
     if not values:
         return "aucun choix", "nothing ticked"
@@ -615,7 +649,7 @@ def _answer_words(criterion: CriterionDef, value) -> tuple[str, str]:
 
 def _band_text(criterion: CriterionDef, value: float) -> tuple[str, str, float]:
     """Points earned by `value` and the rule applied, in words."""
-    unit = f" {criterion.unit}" if criterion.unit else ""
+    unit_fr, unit_en = _units(criterion)
     if criterion.bands:
         earned = 0.0
         reached = None
@@ -626,23 +660,27 @@ def _band_text(criterion: CriterionDef, value: float) -> tuple[str, str, float]:
         if reached is None:
             first = criterion.bands[0]
             return (
-                f"sous le premier palier ({_fmt_fr(first.start)}{unit})",
-                f"below the first band ({_fmt(first.start)}{unit})",
+                f"sous le premier palier ({_fmt_fr(first.start)}{unit_fr})",
+                f"below the first band ({_fmt(first.start)}{unit_en})",
                 0.0,
             )
         band = criterion.bands[reached]
         if reached + 1 < len(criterion.bands):
             nxt = criterion.bands[reached + 1].start
             return (
-                f"palier {_fmt_fr(band.start)}–{_fmt_fr(nxt)}{unit} (exclu)",
-                f"band {_fmt(band.start)} to under {_fmt(nxt)}{unit}",
+                f"palier {_fmt_fr(band.start)}–{_fmt_fr(nxt)}{unit_fr} (exclu)",
+                f"band {_fmt(band.start)} to under {_fmt(nxt)}{unit_en}",
                 earned,
             )
-        return f"palier ≥ {_fmt_fr(band.start)}{unit}", f"band ≥ {_fmt(band.start)}{unit}", earned
+        return (
+            f"palier ≥ {_fmt_fr(band.start)}{unit_fr}",
+            f"band ≥ {_fmt(band.start)}{unit_en}",
+            earned,
+        )
     reached = value >= criterion.threshold
     return (
-        f"seuil {_fmt_fr(criterion.threshold)}{unit} {'atteint' if reached else 'non atteint'}",
-        f"threshold {_fmt(criterion.threshold)}{unit} {'reached' if reached else 'not reached'}",
+        f"seuil {_fmt_fr(criterion.threshold)}{unit_fr} {'atteint' if reached else 'non atteint'}",
+        f"threshold {_fmt(criterion.threshold)}{unit_en} {'reached' if reached else 'not reached'}",
         criterion.threshold_points if reached else 0.0,
     )
 
@@ -701,9 +739,9 @@ def _score_criterion(criterion: CriterionDef, value) -> CriterionResult:
             rule_fr, rule_en = f"réponse attendue : {need_fr}", f"expected answer: {need_en}"
         elif criterion.question == NUMBER:
             ok = value >= criterion.threshold
-            unit = f" {criterion.unit}" if criterion.unit else ""
-            rule_fr = f"minimum requis : {_fmt_fr(criterion.threshold)}{unit}"
-            rule_en = f"required minimum: {_fmt(criterion.threshold)}{unit}"
+            unit_fr, unit_en = _units(criterion)
+            rule_fr = f"minimum requis : {_fmt_fr(criterion.threshold)}{unit_fr}"
+            rule_en = f"required minimum: {_fmt(criterion.threshold)}{unit_en}"
         else:
             chosen = [value] if criterion.question == SINGLE_CHOICE else value
             ok = bool(chosen) and all(criterion.option(v).passes for v in chosen)

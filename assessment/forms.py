@@ -32,14 +32,17 @@ def _localized(value) -> str:
 class BoundsValidator:
     """Keeps a number within a criterion's bounds, saying them in the active locale."""
 
-    def __init__(self, minimum, maximum, unit=""):
-        self.minimum, self.maximum, self.unit = minimum, maximum, unit
+    def __init__(self, minimum, maximum, unit="", unit_en=""):
+        self.minimum, self.maximum, self.unit, self.unit_en = minimum, maximum, unit, unit_en
 
     def __call__(self, value):
         low, high = self.minimum, self.maximum
         if (low is None or value >= low) and (high is None or value <= high):
             return
-        unit = f" {self.unit}" if self.unit else ""
+        english = _english()
+        unit = engine.unit_suffix(
+            (self.unit_en or self.unit) if english else self.unit, english=english
+        )
         if low is not None and high is not None:
             message = gettext("Enter a number between %(min)s and %(max)s%(unit)s.")
         elif low is not None:
@@ -88,13 +91,19 @@ class AnswersForm(forms.Form):
                 attrs["min"] = str(_plain(definition.minimum))
             if definition.maximum is not None:
                 attrs["max"] = str(_plain(definition.maximum))
-            if definition.unit:
-                unit = gettext("(unit: %(unit)s)") % {"unit": definition.unit}
+            shown_unit = definition.display_unit(english=_english())
+            if shown_unit:
+                unit = gettext("(unit: %(unit)s)") % {"unit": shown_unit}
                 common["help_text"] = f"{common['help_text']} {unit}".strip()
             validators = []
             if definition.minimum is not None or definition.maximum is not None:
                 validators.append(
-                    BoundsValidator(definition.minimum, definition.maximum, definition.unit)
+                    BoundsValidator(
+                        definition.minimum,
+                        definition.maximum,
+                        definition.unit,
+                        definition.unit_en,
+                    )
                 )
             return forms.DecimalField(
                 decimal_places=2,

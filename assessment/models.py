@@ -12,6 +12,10 @@ from . import engine
 from .fields import StoredJSONField
 
 
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
 class FrameworkStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -63,8 +67,10 @@ class FrameworkQuerySet(models.QuerySet):
 
 class Framework(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description (French)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=FrameworkStatus, default=FrameworkStatus.DRAFT
     )
@@ -95,7 +101,20 @@ class Framework(models.Model):
         ]
 
     def __str__(self):
-        return f"v{self.version} — {self.title}"
+        return f"v{self.version} — {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (French when no English one is given)."""
+        if self.title_en and _english():
+            return self.title_en
+        return self.title
+
+    @property
+    def display_description(self) -> str:
+        if self.description_en and _english():
+            return self.description_en
+        return self.description
 
     @property
     def is_editable(self) -> bool:

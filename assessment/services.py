@@ -269,7 +269,13 @@ def duplicate_framework(*, framework: Framework) -> Framework:
     copy = Framework(
         version=next_version,
         title=versioned_title(framework.title, old=framework.version, new=next_version),
+        title_en=(
+            versioned_title(framework.title_en, old=framework.version, new=next_version)
+            if framework.title_en
+            else ""
+        ),
         description=framework.description,
+        description_en=framework.description_en,
         min_score=framework.min_score,
         status=FrameworkStatus.DRAFT,
     )

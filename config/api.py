@@ -1,6 +1,8 @@
-"""URLs of the REST API: /api/v1/ (one router for every app), /api/schema/ and /api/docs/."""
+"""URLs of the REST API: /api/v1/ (one router for every app), /api/schema/ and /api/docs/
+(where /api/ leads)."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -19,6 +21,8 @@ router.register("types", registry_api.TypeViewSet, basename="type")
 router.register("needs", registry_api.NeedViewSet, basename="need")
 
 urlpatterns = [
+    # /api/ alone leads to the documentation.
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
     path(
         "v1/initiatives/<slug:slug>/assessments/",
         assessment_api.InitiativeAssessmentsView.as_view(),

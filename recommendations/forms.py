@@ -73,8 +73,7 @@ class CompleteFollowUpForm(forms.Form):
             return forms.ChoiceField(label=label, choices=YES_NO_CHOICES, required=False)
         if criterion.question == "number":
             field = forms.DecimalField(label=label, required=False, decimal_places=2)
-            if criterion.unit:
-                field.help_text = criterion.unit
+            field.help_text = criterion.display_unit(english=english)
             return field
         choices = [(o.value, option_label(o)) for o in criterion.options]
         if criterion.question == "single_choice":

@@ -123,3 +123,38 @@ def test_the_api_root_lists_the_endpoints(api):
     data = api.get("/api/v1/").json()
 
     assert {"initiatives", "frameworks", "measures", "departements", "types", "needs"} <= set(data)
+
+
+def test_api_alone_leads_to_the_documentation(client):
+    response = client.get("/api/")
+
+    assert response.status_code == 302
+    assert response.url == "/api/docs/"
+
+
+def test_frameworks_give_their_title_and_description_in_both_languages(api, framework_v1):
+    data = api.get("/api/v1/frameworks/current/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert data["title"] == framework_v1.title  # French whatever the request's language
+    assert data["title_en"] == "Eligibility framework v1 — new distribution networks"
+    assert data["description"].startswith("Première grille")
+    assert data["description_en"].startswith("First framework")
+    c14 = next(c for c in data["criteria"] if c["code"] == "C14")
+    assert c14["config"]["unit_en"] == "FTE"
+
+
+def test_an_empty_english_title_is_given_as_an_empty_string(api):
+    Framework.objects.create(version=3, title="Grille v3", status="published", min_score=1)
+
+    data = api.get("/api/v1/frameworks/3/").json()
+
+    assert (data["title_en"], data["description_en"]) == ("", "")
+
+
+def test_the_schema_documents_the_english_framework_texts(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    fields = schema["components"]["schemas"]["Framework"]["properties"]
+    assert fields["title_en"]["readOnly"] is True
+    assert fields["title_en"]["description"] == "Titre en anglais (peut être vide)."
+    assert fields["description_en"]["description"] == "Description en anglais (peut être vide)."

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from assessment.models import Criterion, Framework, FrameworkStatus
@@ -269,3 +270,85 @@ def test_the_impact_preview_says_which_new_question_makes_results_incomplete(
     assert publish.status_code == 200 and 'name="post" value="yes"' in confirmation
     assert "1 initiative perdrait son éligibilité" in confirmation
     assert "0 initiative deviendrait éligible" in confirmation
+
+
+@pytest.fixture
+def english_admin(client, curator):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(curator)
+    return client
+
+
+def test_english_admin_pages_show_english_framework_texts_and_criterion_labels(
+    english_admin, framework, agent
+):
+    initiative = InitiativeFactory(name="Épicerie complète")
+    assess_initiative(initiative=initiative, answers=FULL_ANSWERS, assessed_by=agent)
+    draft = duplicate_framework(framework=framework)
+    Framework.objects.filter(pk=draft.pk).update(
+        title_en="Framework v2", description_en="Adds a charter."
+    )
+    Criterion.objects.create(
+        framework=draft,
+        code="E7",
+        position=9,
+        label="Charte signée",
+        label_en="Charter signed",
+        kind="eliminatory",
+        question="yes_no",
+        config={"expected": True},
+    )
+
+    impact = english_admin.get(reverse("admin:assessment_framework_impact", args=[draft.pk]))
+    publish = english_admin.post(
+        reverse("admin:assessment_framework_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    listing = english_admin.get(reverse("admin:assessment_framework_changelist"))
+
+    html = impact.content.decode()
+    assert "<td>E7 — Charter signed</td><td>1</td>" in html
+    assert "Charte signée" not in html
+    assert "Impact of publishing v2 — Framework v2" in html
+    confirmation = publish.content.decode()
+    assert "Publishing makes v2 — Framework v2 the framework in force" in confirmation
+    assert "<p>Adds a charter.</p>" in confirmation
+    assert "Framework v2" in listing.content.decode()
+
+
+def test_a_curator_fills_in_the_english_title_and_description_of_a_draft(
+    client, curator, framework
+):
+    draft = duplicate_framework(framework=framework)
+    client.force_login(curator)
+    url = reverse("admin:assessment_framework_change", args=[draft.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "version": draft.version,
+            "title": draft.title,
+            "title_en": "Eligibility framework v2",
+            "description": "",
+            "description_en": "For new shops.",
+            "min_score": draft.min_score,
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert 'name="title_en"' in page and 'name="description_en"' in page
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title_en, draft.description_en) == ("Eligibility framework v2", "For new shops.")
+
+
+def test_the_english_title_of_a_published_framework_is_read_only(client, curator, framework):
+    client.force_login(curator)
+
+    page = client.get(reverse("admin:assessment_framework_change", args=[framework.pk]))
+
+    html = page.content.decode()
+    assert "Titre (anglais)" in html
+    assert 'name="title_en"' not in html

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from assessment.config_form import PARTS, CriterionAdminForm
+from assessment.config_form import PARTS, CriterionAdminForm, describe
 from assessment.models import Criterion, Framework
 from assessment.services import duplicate_framework
 
@@ -332,3 +332,38 @@ def test_the_framework_page_names_the_criteria_to_correct(client, curator, frame
     assert response.status_code == 200
     assert "Critères à corriger : C1, C2." in response.content.decode()
     assert draft.criteria.get(code="C1").config["bands"][0] == {"from": 30, "points": 5}
+
+
+def test_a_curator_gives_the_unit_in_english_next_to_the_french_one(client, curator, draft):
+    client.force_login(curator)
+    page = client.get(reverse("admin:assessment_criterion_add")).content.decode()
+    response = add(
+        client,
+        curator,
+        draft,
+        config_min="0",
+        config_unit="ETP",
+        config_unit_en="FTE",
+        config_bands="0: 1\n1: 3\n3: 5",
+    )
+
+    assert 'name="config_unit_en"' in page and "Unité (anglais)" in page
+    assert response.status_code == 302
+    criterion = Criterion.objects.get(code="C20")
+    assert criterion.config["unit"] == "ETP" and criterion.config["unit_en"] == "FTE"
+    assert criterion.definition().display_unit(english=True) == "FTE"
+    assert ("Unité (anglais)", ["FTE"]) in describe(criterion)
+
+
+def test_an_english_unit_without_a_french_one_is_refused(client, curator, draft):
+    response = add(client, curator, draft, config_unit_en="FTE", config_threshold="1")
+
+    assert response.status_code == 200
+    assert "Indiquez aussi l'unité en français." in errors(response)
+
+
+def test_an_empty_english_unit_is_left_out_of_the_configuration(client, curator, draft):
+    response = add(client, curator, draft, config_unit="h", config_threshold="20")
+
+    assert response.status_code == 302
+    assert "unit_en" not in Criterion.objects.get(code="C20").config

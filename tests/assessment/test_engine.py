@@ -68,7 +68,7 @@ def test_it_scores_every_question_kind_and_explains_each_in_two_languages():
     assert result.max_score == 20
     by_code = {row.code: row for row in result.criteria}
     assert by_code["C1"].explanation_fr == "Réponse : 50 % (palier ≥ 50 %) — 10 points sur 10."
-    assert by_code["C1"].explanation_en == "Answer: 50 % (band ≥ 50 %) — 10 points out of 10."
+    assert by_code["C1"].explanation_en == "Answer: 50% (band ≥ 50%) — 10 points out of 10."
     assert "condition remplie" in by_code["E4"].explanation_fr
     assert by_code["C12"].explanation_en.startswith("Answer: Co-operative")
 
@@ -262,3 +262,89 @@ def test_french_keeps_the_singular_below_two_points():
 
     assert row.explanation_fr == "Réponse : oui — 1,5 point sur 1,5."
     assert row.explanation_en == "Answer: yes — 1.5 points out of 1.5."
+
+
+# --- units in English and French ----------------------------------------------------------
+
+STAFF = crit(
+    code="C14",
+    question="number",
+    max_points=5,
+    config={
+        "min": 0,
+        "max": 1000,
+        "unit": "ETP",
+        "unit_en": "FTE",
+        "bands": [{"from": 0, "points": 1}, {"from": 1, "points": 3}, {"from": 3, "points": 5}],
+    },
+)
+
+
+def test_english_explanations_use_the_english_unit():
+    result = engine.score_criterion(STAFF, 2.5)
+
+    assert result.explanation_fr == "Réponse : 2,5 ETP (palier 1–3 ETP (exclu)) — 3 points sur 5."
+    assert result.explanation_en == "Answer: 2.5 FTE (band 1 to under 3 FTE) — 3 points out of 5."
+
+
+def test_without_an_english_unit_english_texts_keep_the_french_one():
+    hours = crit(
+        code="C9",
+        question="number",
+        max_points=2,
+        config={"unit": "h", "bands": [{"from": 0, "points": 1}, {"from": 20, "points": 2}]},
+    )
+
+    assert hours.display_unit(english=True) == "h"
+    assert engine.score_criterion(hours, 25).explanation_en == (
+        "Answer: 25 h (band ≥ 20 h) — 2 points out of 2."
+    )
+
+
+def test_percentages_stick_to_the_number_in_english_only():
+    result = engine.score_criterion(SHORT, 60.3)
+    below = engine.score_criterion(LOCAL, 10)
+
+    assert result.explanation_en == "Answer: 60.3% (required minimum: 50%) — condition met."
+    assert result.explanation_fr == (
+        "Réponse : 60,3 % (minimum requis : 50 %) — condition remplie."
+    )
+    assert below.explanation_en == "Answer: 10% (below the first band (30%)) — 0 points out of 10."
+    assert "10 % (sous le premier palier (30 %))" in below.explanation_fr
+
+
+def test_threshold_texts_and_suggestions_use_english_units():
+    capped = crit(
+        code="C3",
+        question="number",
+        max_points=4,
+        config={"unit": "ETP", "unit_en": "FTE", "threshold": 2, "points": 4},
+    )
+    framework = engine.FrameworkDef(version=1, min_score=4, criteria=(capped,))
+
+    result = engine.evaluate(framework, {"C3": 1})
+    (change,) = engine.suggest_changes(framework, {"C3": 1})
+
+    assert result.criteria[0].explanation_en == (
+        "Answer: 1 FTE (threshold 2 FTE not reached) — 0 points out of 4."
+    )
+    assert change.text_en == "Criterion: from “1 FTE” to “2 FTE” (+4 points)"
+    assert change.text_fr == "Critère : de « 1 ETP » à « 2 ETP » (+4 points)"
+
+
+def test_the_english_unit_needs_a_french_one_and_does_not_change_the_question():
+    with pytest.raises(engine.ConfigError, match="Give the French unit too"):
+        crit(code="C14", question="number", config={"unit_en": "FTE", "threshold": 1})
+
+    without = crit(code="C14", question="number", config={"unit": "ETP", "threshold": 1})
+    with_en = crit(
+        code="C14", question="number", config={"unit": "ETP", "unit_en": "FTE", "threshold": 1}
+    )
+    assert without.signature() == with_en.signature()  # answers carry over
+
+
+def test_unit_suffix_spacing():
+    assert engine.unit_suffix("%", english=True) == "%"
+    assert engine.unit_suffix("%", english=False) == " %"
+    assert engine.unit_suffix("FTE", english=True) == " FTE"
+    assert engine.unit_suffix("", english=True) == ""

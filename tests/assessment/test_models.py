@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from assessment.models import Criterion, Framework, FrameworkStatus
 from registry.models import Initiative
@@ -103,3 +104,34 @@ def test_initiatives_with_current_assessment_annotates_the_current_result(framew
         (None, None, None, None),
     ]
     assert list(Initiative.objects.eligible()) == [initiative]
+
+
+def test_a_framework_shows_its_english_title_and_description_to_english_visitors():
+    framework = FrameworkFactory.build(
+        version=7,
+        title="Grille v7",
+        title_en="Framework v7",
+        description="Pour les épiceries.",
+        description_en="For grocery shops.",
+    )
+
+    with translation.override("en"):
+        assert (framework.display_title, framework.display_description) == (
+            "Framework v7",
+            "For grocery shops.",
+        )
+        assert str(framework) == "v7 — Framework v7"
+    with translation.override("fr"):
+        assert (framework.display_title, framework.display_description) == (
+            "Grille v7",
+            "Pour les épiceries.",
+        )
+        assert str(framework) == "v7 — Grille v7"
+
+
+def test_without_english_texts_a_framework_falls_back_to_french():
+    framework = FrameworkFactory.build(version=7, title="Grille v7", description="Court.")
+
+    with translation.override("en"):
+        assert framework.display_title == "Grille v7"
+        assert framework.display_description == "Court."

@@ -208,3 +208,21 @@ def test_a_second_framework_helper_builds_independent_versions():
     small_framework(version=7, status=FrameworkStatus.DRAFT)
 
     assert Framework.objects.get(version=7).criteria.count() == 5
+
+
+def test_duplicating_copies_and_versions_the_english_texts(framework):
+    Framework.objects.filter(pk=framework.pk).update(
+        title_en="Eligibility framework v1", description_en="For new shops."
+    )
+    framework.refresh_from_db()
+
+    draft = duplicate_framework(framework=framework)
+
+    assert draft.title_en == "Eligibility framework v2"
+    assert draft.description_en == "For new shops."
+
+
+def test_duplicating_leaves_a_missing_english_title_empty(framework):
+    draft = duplicate_framework(framework=framework)
+
+    assert (draft.title_en, draft.description_en) == ("", "")

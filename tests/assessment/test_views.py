@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.template import Context, Template
 from django.urls import reverse
@@ -6,7 +9,7 @@ from django.urls import reverse
 from assessment.models import Assessment, Framework
 from assessment.services import assess_initiative
 from registry.models import Initiative, Status
-from tests.factories import InitiativeFactory
+from tests.factories import CriterionFactory, InitiativeFactory
 
 from .conftest import FULL_ANSWERS
 
@@ -140,6 +143,8 @@ def test_the_queue_lists_unassessed_and_incomplete_oldest_first(
     assert "Done" not in names and "Submitted" not in names
     assert response.context["page_obj"].paginator.count == 32
     assert len(names) == 25
+    # The back-office tabs, with the queue as the current one.
+    assert 'aria-current="page" href="/evaluation/file/"' in response.content.decode()
 
 
 def test_the_queue_is_for_agents_only(client, retailer, framework):
@@ -210,3 +215,95 @@ def test_decimal_bounds_are_localized(client, framework):
     response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "99.6"})
 
     assert response.context["form"].errors["C1"] == ["Saisissez un nombre entre 0 et 99,5."]
+
+
+@pytest.fixture
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def english_texts(framework):
+    Framework.objects.filter(pk=framework.pk).update(
+        title_en="Framework for new shops",
+        description_en="For shops that sell local food.",
+        description="Pour les magasins qui vendent local.",
+    )
+    CriterionFactory(
+        framework=framework,
+        code="C14",
+        position=6,
+        label="Emplois",
+        label_en="Jobs",
+        required=False,
+        max_points=5,
+        config={
+            "min": 0,
+            "max": 1000,
+            "unit": "ETP",
+            "unit_en": "FTE",
+            "bands": [
+                {"from": 0, "points": 1},
+                {"from": 1, "points": 3},
+                {"from": 3, "points": 5},
+            ],
+        },
+    )
+    framework.refresh_from_db()
+    return framework
+
+
+def test_english_pages_show_the_framework_title_and_description_in_english(
+    english, agent, initiative, english_texts
+):
+    assess_initiative(initiative=initiative, answers=FULL_ANSWERS, assessed_by=agent)
+    english.force_login(agent)
+
+    assess = english.get(reverse("assessment:assess-initiative", args=[initiative.slug]))
+    check = english.get(reverse("assessment:self-check"))
+    result = english.get(reverse("assessment:initiative-result", args=[initiative.slug]))
+
+    assert "Framework v1: Framework for new shops." in assess.content.decode()
+    check_page = check.content.decode()
+    assert "Framework for new shops" in check_page
+    assert "For shops that sell local food." in check_page
+    assert "Grille v1" not in check_page and "vendent local" not in check_page
+    assert "Framework v1 (Framework for new shops), assessed on" in result.content.decode()
+
+
+def test_french_pages_keep_the_french_framework_title(client, agent, initiative, english_texts):
+    client.force_login(agent)
+
+    assess = client.get(reverse("assessment:assess-initiative", args=[initiative.slug]))
+    check = client.get(reverse("assessment:self-check"))
+
+    assert "Grille v1 : Grille v1." in assess.content.decode()
+    assert "Pour les magasins qui vendent local." in check.content.decode()
+    assert "Framework for new shops" not in check.content.decode()
+
+
+def test_english_self_check_uses_english_units_and_number_conventions(english, english_texts):
+    shown = english.get(reverse("assessment:self-check")).content.decode()
+    response = english.post(
+        reverse("assessment:self-check"), {**FORM_ANSWERS, "E4": "60.3", "C14": "2.5"}
+    )
+    too_high = english.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "140"})
+
+    assert "(unit: FTE)" in shown and "ETP" not in shown
+    page = response.content.decode()
+    assert "Answer: 2.5 FTE (band 1 to under 3 FTE) — 3 points out of 5." in page
+    assert "Answer: 60.3% (required minimum: 50%) — condition met." in page
+    assert "ETP" not in page
+    assert not re.search(r"\d %", page)  # French spacing before % stays out of English
+    assert too_high.context["form"].errors["C1"] == ["Enter a number between 0 and 100%."]
+
+
+def test_french_self_check_keeps_the_french_unit(client, english_texts):
+    shown = client.get(reverse("assessment:self-check")).content.decode()
+    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C14": "2.5"})
+
+    assert "(unité : ETP)" in shown and "FTE" not in shown
+    assert "Réponse : 2,5 ETP (palier 1–3 ETP (exclu)) — 3 points sur 5." in (
+        response.content.decode()
+    )
