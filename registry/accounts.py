@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -308,10 +309,7 @@ def initiative_edit(request, slug, step="identite"):
                     messages.success(request, _("Saved."))
                 return _after_save(request, saved, step)
     else:
-        initial = {}
-        if step == "approvisionnement":
-            prefill = self_check_initial(request.session.get(SELF_CHECK_SESSION_KEY))
-            initial = {k: v for k, v in prefill.items() if getattr(initiative, k) is None}
+        initial = _self_check_prefill(request, initiative, form_class)
         form = form_class(instance=initiative, initial=initial)
         if initial:
             messages.info(request, _("Some figures come from your self-check: please check them."))
@@ -329,6 +327,39 @@ def initiative_edit(request, slug, step="identite"):
             "re_moderation_fields": _re_moderation_fields(request, initiative, form),
         },
     )
+
+
+def _self_check_facts() -> dict[str, str]:
+    """{criterion code: registry fact} of the published framework, in its order (empty when the
+    assessment app is not installed or nothing is published)."""
+    if not apps.is_installed("assessment"):
+        return {}
+    framework = apps.get_model("assessment", "Framework").objects.published().first()
+    if framework is None:
+        return {}
+    return dict(
+        framework.criteria.exclude(prefill_source="")
+        .order_by("position", "code")
+        .values_list("code", "prefill_source")
+    )
+
+
+def _self_check_prefill(request, initiative, form_class) -> dict:
+    """Initial values of the step's fields that the visitor's self-check answered and that the
+    initiative does not know yet."""
+    answers = request.session.get(SELF_CHECK_SESSION_KEY)
+    if not answers:
+        return {}
+    prefill = self_check_initial(answers, _self_check_facts())
+    initial = {}
+    for name, value in prefill.items():
+        if name not in form_class.base_fields:
+            continue
+        current = getattr(initiative, name)
+        known = current.exists() if hasattr(current, "exists") else current is not None
+        if not known:
+            initial[name] = value
+    return initial
 
 
 def _re_moderation_fields(request, initiative, form) -> list[str]:

@@ -5,7 +5,9 @@ from registry.models import Initiative, LegalForm, Status, StatusChange
 from tests.accounts.helpers import step_data
 from tests.factories import (
     CommuneFactory,
+    CriterionFactory,
     DepartementFactory,
+    FrameworkFactory,
     InitiativeFactory,
     InitiativeTypeFactory,
     LabelFactory,
@@ -138,6 +140,9 @@ def test_the_location_step_cannot_be_reached_before_the_identity(retailer_client
 
 
 def test_the_sourcing_step_is_prefilled_from_the_self_check(retailer_client, retailer):
+    framework = FrameworkFactory(status="published")
+    CriterionFactory(framework=framework, code="C4", prefill_source="partner_producers")
+    CriterionFactory(framework=framework, code="C5", prefill_source="organic_share")
     initiative = InitiativeFactory(
         status=Status.DRAFT, owners=[retailer], organic_share=None, partner_producers=None
     )
