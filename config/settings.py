@@ -150,6 +150,7 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]  # English dates day first (config/formats/en)
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -195,6 +196,14 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "circuits-courts@localhost")
+
+# Details the legal notice and the privacy page must give; `manage.py check --deploy` warns
+# while one is missing (the pages then say it is still to be completed).
+LEGAL_DETAILS = {
+    "hosting_provider": os.environ.get("SITE_HOSTING_PROVIDER", ""),
+    "contact_email": os.environ.get("SITE_CONTACT_EMAIL", ""),
+    "dpo_contact": os.environ.get("SITE_DPO_CONTACT", ""),
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if redis_url := os.environ.get("REDIS_URL"):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import FollowUp, FollowUpEvent, Measure
+from .templatetags.recommendations_tags import verdict_label
 from .text import render_markdown
 
 
@@ -142,7 +143,7 @@ class FollowUpAdmin(admin.ModelAdmin):
         "closed_on",
         "score_before",
         "score_after",
-        "verdict_after",
+        "verdict_after_label",
     ]
     list_filter = ["state", "measure__support_type", "measure"]
     search_fields = ["initiative__name", "measure__code", "measure__title", "comment"]
@@ -153,14 +154,23 @@ class FollowUpAdmin(admin.ModelAdmin):
         "state",
         "score_before",
         "max_score_before",
-        "verdict_before",
+        "verdict_before_label",
         "score_after",
         "max_score_after",
-        "verdict_after",
+        "verdict_after_label",
         "created_at",
         "updated_at",
     ]
+    exclude = ["verdict_before", "verdict_after"]  # shown in words just above
     inlines = [FollowUpEventInline]
+
+    @admin.display(description=_("verdict before"), ordering="verdict_before")
+    def verdict_before_label(self, obj):
+        return verdict_label(obj.verdict_before)
+
+    @admin.display(description=_("verdict after"), ordering="verdict_after")
+    def verdict_after_label(self, obj):
+        return verdict_label(obj.verdict_after)
 
 
 @admin.register(FollowUpEvent)

@@ -50,7 +50,10 @@ def by_type(initiatives) -> list[Row]:
 
 
 def by_verdict(initiatives) -> list[Row]:
-    """Verdict of the current assessment; initiatives without one count as not assessed."""
+    """Verdict of the current assessment of the submitted and validated initiatives (those an
+    agent assesses); those without one count as not assessed. Drafts, rejected and archived
+    initiatives are left out."""
+    initiatives = initiatives.filter(status__in=[Status.SUBMITTED, Status.VALIDATED])
     counts = dict(
         Assessment.objects.current()
         .filter(initiative__in=initiatives)

@@ -16,7 +16,10 @@ CHARTS = {
     "statuts": (_("Initiatives by status"), dashboard.by_status),
     "departements": (_("Initiatives by département"), dashboard.by_departement),
     "types": (_("Initiatives by distribution type"), dashboard.by_type),
-    "verdicts": (_("Initiatives by eligibility verdict"), dashboard.by_verdict),
+    "verdicts": (
+        _("Submitted and validated initiatives by eligibility verdict"),
+        dashboard.by_verdict,
+    ),
     "besoins": (_("Most declared needs and obstacles"), dashboard.top_needs),
     "suivis": (_("Measures proposed, by follow-up state"), dashboard.followups_by_state),
     "inscriptions": (_("Registrations per month"), dashboard.registrations_per_month),

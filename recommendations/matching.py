@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 NEED_WEIGHT = 10
 FOCUSED_NEEDS = 3
@@ -132,7 +133,35 @@ class Suggestion:
 
     @property
     def reason_texts(self) -> list[str]:
-        return [reason.text for reason in self.reasons]
+        """One line per kind of reason: "addresses declared needs: A, B" rather than a line
+        per need."""
+        labels: dict[str, list[str]] = {}
+        for reason in self.reasons:
+            labels.setdefault(reason.kind, []).append(reason.label or reason.code)
+        lines = []
+        for kind, names in labels.items():
+            if kind == "type":
+                lines.append(Reason(kind, "", "").text)
+                continue
+            joined = ", ".join(names)
+            if kind == "need":
+                text = ngettext(
+                    "addresses declared need: %(labels)s",
+                    "addresses declared needs: %(labels)s",
+                    len(names),
+                )
+            elif kind == "failed":
+                text = ngettext(
+                    "helps meet eligibility condition: %(labels)s",
+                    "helps meet eligibility conditions: %(labels)s",
+                    len(names),
+                )
+            else:
+                text = ngettext(
+                    "helps criterion: %(labels)s", "helps criteria: %(labels)s", len(names)
+                )
+            lines.append(text % {"labels": joined})
+        return lines
 
 
 def rank_measures(

@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .search import register_sqlite_unaccent
 
         # Accent-insensitive catalogue search on SQLite, like PostgreSQL's unaccent extension.

@@ -161,7 +161,7 @@ class InitiativeFilter(django_filters.FilterSet):
             elif name == "q":
                 text = f"“{value}”"
             elif name == "near":
-                text = _("Near %(commune)s") % {"commune": value.name}
+                text = value.name  # the chip reads "Near the commune: Foix"
             else:
                 text = str(value)
             remaining = self.query.copy()

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from . import views
 
@@ -10,14 +9,11 @@ urlpatterns = [
     path("initiatives/<slug:slug>/", views.initiative_detail, name="initiative-detail"),
     path("carte/", views.initiative_map, name="initiative-map"),
     path("carte/donnees.json", views.map_data, name="map-data"),
-    path(
-        "mentions-legales/",
-        TemplateView.as_view(template_name="pages/legal.html"),
-        name="legal",
-    ),
+    path("mentions-legales/", views.legal_page, {"template": "pages/legal.html"}, name="legal"),
     path(
         "donnees-personnelles/",
-        TemplateView.as_view(template_name="pages/privacy.html"),
+        views.legal_page,
+        {"template": "pages/privacy.html"},
         name="privacy",
     ),
 ]

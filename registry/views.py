@@ -1,5 +1,6 @@
 """The public site: home page, catalogue, map, initiative pages and the legal pages."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import FloatField
 from django.db.models.functions import Coalesce
@@ -96,3 +97,9 @@ def initiative_detail(request, slug):
             "has_recommendations_tags": _has_tag_library("recommendations_tags"),
         },
     )
+
+
+@require_GET
+def legal_page(request, template):
+    """The legal notice or the privacy page, with the operator's details from the settings."""
+    return render(request, template, {"legal": settings.LEGAL_DETAILS})

@@ -30,10 +30,10 @@ def test_it_logs_in_with_the_email_address_and_logs_out(client, member):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_login_page_labels_the_field_as_an_email_address(client):
+def test_the_login_page_labels_the_field_as_an_email_address_or_username(client):
     content = client.get(reverse("login")).content.decode()
 
-    assert "Adresse e-mail" in content
+    assert "Adresse e-mail ou identifiant" in content
     assert 'autocomplete="current-password"' in content
 
 

@@ -115,6 +115,11 @@ def test_the_space_shows_the_current_assessment_and_links_to_the_measures(
     assert "62" in content
     assert "Pas encore évaluée" in content
     assert reverse("recommendations:initiative-recommendations", args=["assessed-shop"]) in content
+    # The details link only where there is an assessment to detail.
+    assert reverse("assessment:initiative-result", args=["assessed-shop"]) in content
+    assert (
+        f'href="{reverse("assessment:initiative-result", args=["never-assessed"])}"' not in content
+    )
 
 
 def test_the_space_links_to_the_profile_page(retailer_client):
@@ -131,3 +136,19 @@ def test_the_claims_table_scrolls_within_its_container(retailer_client, retailer
     content = retailer_client.get(reverse("accounts:my-initiatives")).content.decode()
 
     assert '<div class="table-responsive">' in content.split("<table")[0]
+
+
+@pytest.mark.parametrize(
+    ("status", "button"),
+    [(Status.DRAFT, "Enregistrer le brouillon"), (Status.VALIDATED, "Enregistrer")],
+)
+def test_the_save_button_speaks_of_a_draft_only_for_a_draft(
+    retailer_client, retailer, status, button
+):
+    initiative = InitiativeFactory(status=status, owners=[retailer])
+
+    content = retailer_client.get(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "identite"])
+    ).content.decode()
+
+    assert f'value="save" class="btn btn-outline-primary">{button}</button>' in content

@@ -107,8 +107,16 @@ def test_counts_by_verdict_use_the_current_assessment_only(registry):
         "eligible": 2,
         "not_eligible": 1,
         "incomplete": 0,
-        "not_assessed": 2,
+        "not_assessed": 0,  # the draft and the rejected initiative are not to be assessed
     }
+
+
+def test_submitted_and_validated_initiatives_without_assessment_are_not_assessed(registry):
+    InitiativeFactory(status="validated")
+    InitiativeFactory(status="submitted")
+    InitiativeFactory(status="archived")
+
+    assert counts(dashboard.by_verdict(Initiative.objects.all()))["not_assessed"] == 2
 
 
 def test_eligibility_rate_is_among_assessed_initiatives(registry):
@@ -189,3 +197,15 @@ def test_chart_coordinates_stay_numbers_on_french_pages(client, agent, registry)
     assert widths
     assert all(re.fullmatch(r"\d+(\.\d+)?", width) for width in widths)
     assert re.search(r'width="\d+\.\d+"', html)  # fractional widths are there, with a dot
+
+
+@pytest.mark.parametrize(("language", "rate"), [("fr", "66,7 %"), ("en", "66.7%")])
+def test_the_eligibility_rate_follows_each_language_s_typography(
+    client, agent, registry, language, rate
+):
+    client.force_login(agent)
+    client.cookies["django_language"] = language
+
+    content = client.get(reverse("backoffice:dashboard")).content.decode()
+
+    assert rate in content

@@ -57,6 +57,17 @@ def test_curators_write_the_english_texts_and_see_them_rendered(admin_client):
     assert "<strong>Why</strong>" in content and "<script>x()" not in content
 
 
+def test_follow_up_verdicts_read_in_words_in_the_admin(admin_client):
+    followup = FollowUpFactory(verdict_before="not_eligible", verdict_after="eligible")
+
+    listed = admin_client.get(reverse("admin:recommendations_followup_changelist"))
+    opened = admin_client.get(reverse("admin:recommendations_followup_change", args=[followup.pk]))
+
+    assert "Éligible" in listed.content.decode() and "not_eligible" not in listed.content.decode()
+    assert "Non éligible" in opened.content.decode()
+    assert "not_eligible" not in opened.content.decode()
+
+
 def test_curators_type_criterion_codes_as_text(admin_client):
     need, action = NeedFactory(), PacteActionFactory()
 

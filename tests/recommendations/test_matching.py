@@ -140,5 +140,23 @@ def test_each_suggestion_carries_its_reasons_in_the_active_language():
     assert french[2] == "améliore le critère : local sourcing"
 
 
+def test_reasons_of_the_same_kind_read_as_one_line():
+    profile = InitiativeProfile(
+        need_codes=frozenset({"K_LOG", "K_FIN"}),
+        need_labels={"K_LOG": "logistics", "K_FIN": "financing"},
+    )
+    ranked = rank_measures([measure("M", needs={"K_LOG", "K_FIN"})], profile, limit=1)
+
+    with translation.override("en"):
+        english = ranked[0].reason_texts
+    with translation.override("fr"):
+        french = ranked[0].reason_texts
+
+    assert len(english) == 1
+    assert english[0].startswith("addresses declared needs: ")
+    assert {"logistics", "financing"} == set(english[0].split(": ")[1].split(", "))
+    assert french[0].startswith("répond aux besoins déclarés : ")
+
+
 def test_no_profile_means_no_suggestion():
     assert rank_measures([measure("M", needs={"K_LOG"})], InitiativeProfile()) == []

@@ -169,6 +169,22 @@ def test_owners_read_suggestions_and_history_without_forms(client, retailer):
     assert "Proposer cette mesure" not in main
 
 
+@pytest.mark.parametrize(("who", "offered"), [("agent", True), ("retailer", False)])
+def test_an_unassessed_initiative_offers_to_assess_it_to_agents_only(
+    client, agent, retailer, who, offered
+):
+    initiative = InitiativeFactory(owners=[retailer])
+    client.force_login(agent if who == "agent" else retailer)
+
+    content = client.get(page_url(initiative)).content.decode()
+
+    assert "pas encore été évaluée" in content
+    result_url = reverse("assessment:initiative-result", args=[initiative.slug])
+    assert f'href="{result_url}"' not in content
+    assess_url = reverse("assessment:assess-initiative", args=[initiative.slug])
+    assert (assess_url in content) is offered
+
+
 def test_owners_cannot_propose_or_change(client, retailer):
     initiative = InitiativeFactory(owners=[retailer])
     followup = FollowUpFactory(initiative=initiative)

@@ -290,6 +290,8 @@ def test_a_commune_alone_sorts_by_distance_and_accents_do_not_matter(client):
 
     assert response.context["filter"].sort_key == "distance"
     assert names(response) == ["B Toulouse", "A Foix"]
+    chip = response.context["filter"].active_filters()[0]
+    assert (chip["label"], chip["text"]) == ("Près de la commune", "Rodez")
 
 
 def test_an_unknown_commune_is_reported(client):

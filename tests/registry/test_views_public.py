@@ -351,3 +351,38 @@ def test_every_page_links_the_legal_pages(client):
 
     assert reverse("registry:legal") in html
     assert reverse("registry:privacy") in html
+
+
+def test_the_legal_pages_give_the_operator_s_details_from_the_settings(client, settings):
+    settings.LEGAL_DETAILS = {
+        "hosting_provider": "Hébergeur Exemple, 1 rue du Test, Toulouse",
+        "contact_email": "contact@example.org",
+        "dpo_contact": "dpo@example.org",
+    }
+
+    legal = client.get(reverse("registry:legal")).content.decode()
+    privacy = client.get(reverse("registry:privacy")).content.decode()
+
+    assert "Hébergeur Exemple, 1 rue du Test, Toulouse" in legal
+    assert 'href="mailto:contact@example.org"' in legal
+    assert "dpo@example.org" in privacy
+    assert "avant la mise en ligne" not in legal + privacy
+
+
+def test_missing_legal_details_are_flagged_on_the_pages_and_by_the_deploy_check(client, settings):
+    from registry.checks import legal_details_are_given
+
+    settings.LEGAL_DETAILS = {
+        "hosting_provider": "Hébergeur",
+        "contact_email": "",
+        "dpo_contact": "",
+    }
+
+    legal = client.get(reverse("registry:legal")).content.decode()
+    warnings = legal_details_are_given(None)
+
+    assert "avant la mise en ligne" in legal
+    assert [w.hint for w in warnings] == [
+        "Set the SITE_CONTACT_EMAIL environment variable.",
+        "Set the SITE_DPO_CONTACT environment variable.",
+    ]

@@ -1,0 +1,34 @@
+"""An agent works from a phone: the back-office tables scroll inside the page, never the page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from registry.models import Status
+from registry.roles import AGENT
+from tests.e2e.conftest import PHONE
+from tests.factories import InitiativeFactory, user_with_role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/evaluation/file/", "File d'évaluation"),
+        ("/back-office/moderation/", "File de modération"),
+    ],
+)
+def test_back_office_tables_do_not_widen_the_page_on_a_phone(page, live_server, path, heading):
+    user_with_role(AGENT, username="agent@example.org")
+    for n, status in enumerate([Status.VALIDATED, Status.SUBMITTED] * 3):
+        InitiativeFactory(name=f"Épicerie coopérative et solidaire numéro {n}", status=status)
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"{live_server.url}/comptes/login/?next={path}")
+    page.get_by_label("Adresse e-mail ou identifiant").fill("agent@example.org")
+    page.get_by_label("Mot de passe").fill("correct horse battery")
+    page.get_by_label("Mot de passe").press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
