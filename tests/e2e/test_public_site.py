@@ -128,7 +128,7 @@ def test_the_visitor_can_switch_to_english(page, live_server):
     make_initiatives()
     page.goto(f"{live_server.url}/initiatives/?departement=09")
     toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():  # below 1400 px the menu (and the switcher) is collapsed
+    if toggler.is_visible():  # below 1200 px the menu (and the switcher) is collapsed
         open_collapsed_panel(toggler)
 
     page.get_by_role("button", name="English").click()

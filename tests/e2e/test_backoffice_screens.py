@@ -1,4 +1,4 @@
-"""An agent works from a phone: the back-office tables scroll inside the page, never the page."""
+"""An agent works from a phone or a laptop: nothing widens the page, the menu shows whole."""
 
 import pytest
 from playwright.sync_api import expect
@@ -32,3 +32,19 @@ def test_back_office_tables_do_not_widen_the_page_on_a_phone(page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page.locator("table tbody tr").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("width", [1200, 1366])
+def test_an_agent_s_whole_menu_fits_on_one_line_on_a_laptop(page, live_server, width):
+    user_with_role(AGENT, username="agent@example.org")
+    page.set_viewport_size({"width": width, "height": 768})
+
+    page.goto(f"{live_server.url}/comptes/login/?next=/")
+    page.get_by_label("Adresse e-mail ou identifiant").fill("agent@example.org")
+    page.get_by_label("Mot de passe").fill("correct horse battery")
+    page.get_by_label("Mot de passe").press("Enter")
+
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(page.locator(".navbar-toggler")).to_be_hidden()
+    expect(page.get_by_role("button", name="English")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
