@@ -26,6 +26,7 @@ from .services import (
 
 QUEUE_PAGE_SIZE = 25
 SELF_CHECK_SESSION_KEY = "self_check_answers"
+SELF_CHECK_FRAMEWORK_KEY = "self_check_framework"  # the version the answers belong to
 
 
 def _agent_required(request):
@@ -138,6 +139,7 @@ def self_check(request):
             request.session[SELF_CHECK_SESSION_KEY] = {
                 row.code: row.answer for row in outcome.criteria if row.answer is not None
             }
+            request.session[SELF_CHECK_FRAMEWORK_KEY] = framework.version
     return render(
         request,
         "assessment/self_check.html",

@@ -49,6 +49,7 @@ from .roles import RETAILER, has_role, is_agent
 
 NEW_INITIATIVE_SESSION_KEY = "new_initiative_identity"
 SELF_CHECK_SESSION_KEY = "self_check_answers"
+SELF_CHECK_FRAMEWORK_KEY = "self_check_framework"
 STEP_NAMES = list(STEPS)
 
 
@@ -329,12 +330,17 @@ def initiative_edit(request, slug, step="identite"):
     )
 
 
-def _self_check_facts() -> dict[str, str]:
-    """{criterion code: registry fact} of the published framework, in its order (empty when the
-    assessment app is not installed or nothing is published)."""
+def _self_check_facts(version) -> dict[str, str]:
+    """{criterion code: registry fact} of the framework the self-check was answered under (the
+    published one when unknown), in its order; empty when the assessment app is not installed
+    or there is no such framework. A framework published since then may give a code another
+    meaning: the answers are read with the criteria they answered."""
     if not apps.is_installed("assessment"):
         return {}
-    framework = apps.get_model("assessment", "Framework").objects.published().first()
+    frameworks = apps.get_model("assessment", "Framework").objects
+    framework = (
+        frameworks.filter(version=version).first() if isinstance(version, int) else None
+    ) or frameworks.published().first()
     if framework is None:
         return {}
     return dict(
@@ -350,7 +356,8 @@ def _self_check_prefill(request, initiative, form_class) -> dict:
     answers = request.session.get(SELF_CHECK_SESSION_KEY)
     if not answers:
         return {}
-    prefill = self_check_initial(answers, _self_check_facts())
+    version = request.session.get(SELF_CHECK_FRAMEWORK_KEY)
+    prefill = self_check_initial(answers, _self_check_facts(version))
     initial = {}
     for name, value in prefill.items():
         if name not in form_class.base_fields:

@@ -133,9 +133,11 @@ def published_framework(*criteria):
     return framework
 
 
-def with_answers(client, answers):
+def with_answers(client, answers, version=None):
     session = client.session
     session["self_check_answers"] = answers
+    if version is not None:
+        session["self_check_framework"] = version
     session.save()
 
 
@@ -221,6 +223,23 @@ def test_bad_answers_in_the_session_are_ignored(retailer_client, retailer, answe
     assert response.status_code == 200
     assert response.context["form"].initial.keys() <= {"version", *response.context["form"].fields}
     assert "auto-diagnostic" not in response.content.decode()
+
+
+def test_answers_are_read_with_the_framework_they_answered(retailer_client, retailer):
+    answered = FrameworkFactory(version=1, status="retired")
+    CriterionFactory(framework=answered, code="Z1", prefill_source="organic_share")
+    # Published since: the same code now asks for another fact.
+    published = FrameworkFactory(version=2, status="published")
+    CriterionFactory(framework=published, code="Z1", prefill_source="quality_share")
+    initiative = InitiativeFactory(
+        status=Status.DRAFT, owners=[retailer], organic_share=None, quality_share=None
+    )
+    with_answers(retailer_client, {"Z1": 35}, version=1)
+
+    form = edit(retailer_client, initiative, "approvisionnement").context["form"]
+
+    assert form["organic_share"].value() == 35
+    assert form["quality_share"].value() is None
 
 
 def test_without_a_published_framework_nothing_is_carried(retailer_client, retailer):

@@ -161,6 +161,7 @@ def test_self_check_gives_a_verdict_and_stores_nothing_but_the_session(client, f
     assert not Assessment.objects.exists()
     assert Framework.objects.count() == 1
     assert client.session["self_check_answers"] == FULL_ANSWERS
+    assert client.session["self_check_framework"] == framework.version
 
 
 def test_self_check_reports_bad_answers(client, framework):
