@@ -323,7 +323,7 @@ class Initiative(models.Model):
     )
     quality_share = percentage_field(
         _("other quality labels (%)"),
-        _("Share of sales under other quality signs (Label Rouge, AOP, IGP, HVE, fermier…)."),
+        _("Share of sales under other quality signs (Label Rouge, PDO, PGI, HVE, farm-made…)."),
     )
     producer_price_share = percentage_field(
         _("producer's share of price (%)"),

@@ -32,6 +32,9 @@ def test_back_office_tables_do_not_widen_the_page_on_a_phone(page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page.locator("table tbody tr").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    if path == "/evaluation/file/":  # the action is in view without scrolling the table
+        button = page.get_by_role("link", name="Évaluer").first
+        assert button.bounding_box()["x"] + button.bounding_box()["width"] <= PHONE["width"]
 
 
 @pytest.mark.parametrize("width", [1200, 1366])

@@ -114,6 +114,8 @@ def test_a_map_marker_opens_a_popup_linking_to_the_initiative(page, live_server)
     make_initiatives()
 
     page.goto(f"{live_server.url}/carte/?departement=81")
+    # Markers are placed and the map fitted to them before the status is written.
+    expect(page.locator("#initiative-map")).to_have_attribute("data-markers", "1")
 
     marker = page.get_by_role("button", name="Épicerie d'Albi")
     expect(marker).to_be_visible()
