@@ -4,19 +4,17 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from registry.i18n import english_active, in_active_language
 
 from . import engine
 from .models import Criterion
 
 
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
-
-
 def _option_label(option: engine.Option) -> str:
-    return option.label_en if _english() and option.label_en else option.label
+    return option.label_en if english_active() and option.label_en else option.label
 
 
 def _plain(value):
@@ -39,10 +37,8 @@ class BoundsValidator:
         low, high = self.minimum, self.maximum
         if (low is None or value >= low) and (high is None or value <= high):
             return
-        english = _english()
-        unit = engine.unit_suffix(
-            (self.unit_en or self.unit) if english else self.unit, english=english
-        )
+        english = english_active()
+        unit = engine.unit_suffix(in_active_language(self.unit, self.unit_en), english=english)
         if low is not None and high is not None:
             message = gettext("Enter a number between %(min)s and %(max)s%(unit)s.")
         elif low is not None:
@@ -91,7 +87,7 @@ class AnswersForm(forms.Form):
                 attrs["min"] = str(_plain(definition.minimum))
             if definition.maximum is not None:
                 attrs["max"] = str(_plain(definition.maximum))
-            shown_unit = definition.display_unit(english=_english())
+            shown_unit = definition.display_unit(english=english_active())
             if shown_unit:
                 unit = gettext("(unit: %(unit)s)") % {"unit": shown_unit}
                 common["help_text"] = f"{common['help_text']} {unit}".strip()

@@ -3,17 +3,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registry.i18n import english_active, in_active_language
 from registry.models import Initiative, PacteAction, PacteOrientation
 
 from . import engine
 from .fields import StoredJSONField
-
-
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 class FrameworkStatus(models.TextChoices):
@@ -106,15 +103,11 @@ class Framework(models.Model):
     @property
     def display_title(self) -> str:
         """The title in the active language (French when no English one is given)."""
-        if self.title_en and _english():
-            return self.title_en
-        return self.title
+        return in_active_language(self.title, self.title_en)
 
     @property
     def display_description(self) -> str:
-        if self.description_en and _english():
-            return self.description_en
-        return self.description
+        return in_active_language(self.description, self.description_en)
 
     @property
     def is_editable(self) -> bool:
@@ -244,15 +237,11 @@ class Criterion(models.Model):
 
     @property
     def display_label(self) -> str:
-        if self.label_en and (get_language() or "fr").startswith("en"):
-            return self.label_en
-        return self.label
+        return in_active_language(self.label, self.label_en)
 
     @property
     def display_help(self) -> str:
-        if self.help_text_en and (get_language() or "fr").startswith("en"):
-            return self.help_text_en
-        return self.help_text
+        return in_active_language(self.help_text, self.help_text_en)
 
     def definition(self) -> engine.CriterionDef:
         return engine.parse_criterion(
@@ -306,7 +295,7 @@ class Criterion(models.Model):
         try:
             self.definition()
         except engine.ConfigError as error:
-            english = (get_language() or "fr").startswith("en")
+            english = english_active()
             raise ValidationError(
                 {"config": [en if english else fr for fr, en in error.messages]}
             ) from None
@@ -383,7 +372,7 @@ class Assessment(models.Model):
     @property
     def criteria_results(self) -> list[dict]:
         """The per-criterion explanation, with the text in the active language."""
-        english = (get_language() or "fr").startswith("en")
+        english = english_active()
         rows = []
         for row in self.explanation:
             rows.append(
@@ -397,5 +386,5 @@ class Assessment(models.Model):
 
     @property
     def suggestion_texts(self) -> list[str]:
-        english = (get_language() or "fr").startswith("en")
+        english = english_active()
         return [s["text_en"] if english else s["text_fr"] for s in self.suggestions]

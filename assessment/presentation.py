@@ -1,14 +1,10 @@
 """Turn an engine result or a stored assessment into what templates show, in the active
 language."""
 
-from django.utils.translation import get_language
+from registry.i18n import english_active
 
 from . import engine
 from .models import Assessment, Verdict
-
-
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 def _num(value):
@@ -17,7 +13,7 @@ def _num(value):
 
 
 def _rows(explanation: list[dict]) -> list[dict]:
-    english = _english()
+    english = english_active()
     return [
         {
             "code": row["code"],
@@ -37,7 +33,7 @@ def result_context(
     *, result: engine.Result | None = None, suggestions=(), assessment: Assessment | None = None
 ) -> dict:
     """A dict with verdict, verdict_label, score, max_score, min_score, rows, suggestions."""
-    english = _english()
+    english = english_active()
     if assessment is not None:
         verdict = assessment.verdict
         explanation = assessment.explanation

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from registry.i18n import english_active
 from registry.models import Initiative, LegalForm
 
 from . import engine
@@ -182,7 +182,7 @@ def starting_answers(*, framework: Framework, initiative: Initiative) -> dict:
 
 
 def _errors_to_validation(error: engine.AnswerError) -> ValidationError:
-    english = (get_language() or "fr").startswith("en")
+    english = english_active()
     return ValidationError(
         {code: [en if english else fr] for code, (fr, en) in error.errors.items()}
     )

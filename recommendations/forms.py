@@ -1,6 +1,7 @@
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from registry.i18n import english_active
 
 from .models import FollowUpState, Measure
 
@@ -51,7 +52,7 @@ class CompleteFollowUpForm(forms.Form):
         self.linked_codes = set(linked_codes)
         answers = answers or {}
         self.answered_codes = set(answers)
-        english = (get_language() or "fr").startswith("en")
+        english = english_active()
         for criterion in self.criteria:
             name = f"answer_{criterion.code}"
             label = f"{criterion.code} — {(criterion.label_en or criterion.label) if english else criterion.label}"

@@ -102,6 +102,27 @@ class InitiativeProfile:
     criteria: tuple[CriterionResult, ...] = ()
 
 
+def reason_line(kind: str, labels: list[str]) -> str:
+    """The reasons of one kind in words: "addresses declared needs: A, B"."""
+    if kind == "type":
+        return _("designed for this type of initiative")
+    if kind == "need":
+        text = ngettext(
+            "addresses declared need: %(labels)s",
+            "addresses declared needs: %(labels)s",
+            len(labels),
+        )
+    elif kind == "failed":
+        text = ngettext(
+            "helps meet eligibility condition: %(labels)s",
+            "helps meet eligibility conditions: %(labels)s",
+            len(labels),
+        )
+    else:
+        text = ngettext("helps criterion: %(labels)s", "helps criteria: %(labels)s", len(labels))
+    return text % {"labels": ", ".join(labels)}
+
+
 @dataclass(frozen=True)
 class Reason:
     """Why a measure was suggested. `kind` is "need", "failed", "weak" or "type"."""
@@ -109,20 +130,6 @@ class Reason:
     kind: str
     code: str
     label: str
-
-    @property
-    def text(self) -> str:
-        label = self.label or self.code
-        if self.kind == "need":
-            return _("addresses declared need: %(label)s") % {"label": label}
-        if self.kind == "failed":
-            return _("helps meet eligibility condition: %(label)s") % {"label": label}
-        if self.kind == "weak":
-            return _("helps criterion: %(label)s") % {"label": label}
-        return _("designed for this type of initiative")
-
-    def __str__(self):
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -133,35 +140,11 @@ class Suggestion:
 
     @property
     def reason_texts(self) -> list[str]:
-        """One line per kind of reason: "addresses declared needs: A, B" rather than a line
-        per need."""
+        """One line per kind of reason, rather than a line per need or criterion."""
         labels: dict[str, list[str]] = {}
         for reason in self.reasons:
             labels.setdefault(reason.kind, []).append(reason.label or reason.code)
-        lines = []
-        for kind, names in labels.items():
-            if kind == "type":
-                lines.append(Reason(kind, "", "").text)
-                continue
-            joined = ", ".join(names)
-            if kind == "need":
-                text = ngettext(
-                    "addresses declared need: %(labels)s",
-                    "addresses declared needs: %(labels)s",
-                    len(names),
-                )
-            elif kind == "failed":
-                text = ngettext(
-                    "helps meet eligibility condition: %(labels)s",
-                    "helps meet eligibility conditions: %(labels)s",
-                    len(names),
-                )
-            else:
-                text = ngettext(
-                    "helps criterion: %(labels)s", "helps criteria: %(labels)s", len(names)
-                )
-            lines.append(text % {"labels": joined})
-        return lines
+        return [reason_line(kind, names) for kind, names in labels.items()]
 
 
 def rank_measures(

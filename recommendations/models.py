@@ -11,9 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from registry.i18n import in_active_language
 from registry.models import Initiative, InitiativeType, Need, PacteAction
 
 from .text import render_markdown
@@ -43,12 +43,6 @@ def validate_criterion_codes(value):
         raise ValidationError(
             _("Unknown criterion codes: %(codes)s."), params={"codes": ", ".join(unknown)}
         )
-
-
-def _in_active_language(french: str, english: str) -> str:
-    if english and (get_language() or "fr").startswith("en"):
-        return english
-    return french
 
 
 class SupportType(models.TextChoices):
@@ -177,19 +171,19 @@ class Measure(models.Model):
     # The texts in the active language; French where no English text is given.
     @property
     def display_title(self) -> str:
-        return _in_active_language(self.title, self.title_en)
+        return in_active_language(self.title, self.title_en)
 
     @property
     def display_summary(self) -> str:
-        return _in_active_language(self.summary, self.summary_en)
+        return in_active_language(self.summary, self.summary_en)
 
     @property
     def rationale_html(self) -> str:
-        return render_markdown(_in_active_language(self.rationale, self.rationale_en))
+        return render_markdown(in_active_language(self.rationale, self.rationale_en))
 
     @property
     def means_html(self) -> str:
-        return render_markdown(_in_active_language(self.means, self.means_en))
+        return render_markdown(in_active_language(self.means, self.means_en))
 
     def clean_fields(self, exclude=None):
         # Tidy before the field validators run, so "c1" is checked as "C1".

@@ -5,9 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from registry.i18n import english_active
 from registry.models import Initiative
 
 from .matching import CriterionResult, InitiativeProfile, MeasureInfo, Suggestion, rank_measures
@@ -130,7 +130,7 @@ def current_assessment(initiative: Initiative):
 
 def criteria_from_explanation(explanation: list[dict]) -> tuple[CriterionResult, ...]:
     """Turn an assessment's explanation (the engine's per-criterion dicts) into matching input."""
-    english = (get_language() or "fr").startswith("en")
+    english = english_active()
     results = []
     for row in explanation or []:
         label = (row.get("label_en") or row.get("label")) if english else row.get("label")
@@ -197,7 +197,7 @@ def criterion_labels(codes) -> list[tuple[str, str]]:
     framework; codes it lacks keep their code as label."""
     from assessment.models import Criterion
 
-    english = (get_language() or "fr").startswith("en")
+    english = english_active()
     names = {
         code: (label_en or label) if english else label
         for code, label, label_en in Criterion.objects.filter(

@@ -5,9 +5,10 @@ from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from .i18n import in_active_language
 from .validators import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
@@ -37,9 +38,7 @@ class ReferenceItem(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language (French when no English name is given)."""
-        if self.name_en and (get_language() or "fr").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_active_language(self.name, self.name_en)
 
 
 class Departement(models.Model):

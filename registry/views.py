@@ -8,10 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import engines
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from .filters import InitiativeFilter
+from .i18n import english_active
 from .models import Initiative
 from .search import key_figures, public_initiatives, with_verdict
 
@@ -66,7 +66,7 @@ def map_data(request):
         "lat",
         "lng",
     )
-    english = (get_language() or "").startswith("en")
+    english = english_active()
     features = [
         {
             "type": "Feature",

@@ -7,14 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from registry.models import Initiative, Intermediaries, LegalForm, Status
+from registry.models import Initiative, Intermediaries, Status
+from tests.accounts.test_self_registration import IDENTITY, LOCATION
 from tests.factories import (
     CommuneFactory,
     CriterionFactory,
     FrameworkFactory,
     InitiativeFactory,
     LabelFactory,
-    make_siret,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,27 +40,6 @@ SELF_CHECK = {
     "C13": "4",
     "C14": "2.5",
     "C14B": "no",
-}
-IDENTITY = {
-    "name": "La Cagette du Lauragais",
-    "type": "MAG_PROD",
-    "summary": "Magasin de producteurs tenu par huit fermes.",
-    "description": "",
-    "legal_form": LegalForm.SCIC,
-    "siret": make_siret(12345678),
-    "rna": "",
-    "founded_on": "2021-03-01",
-}
-LOCATION = {
-    "address": "2 place du marché",
-    "postal_code": "31000",
-    "commune": "Toulouse — 31555",
-    "latitude": "",
-    "longitude": "",
-    "website": "",
-    "email": "contact@cagette.example.org",
-    "phone": "05 61 00 00 00",
-    "opening_hours": "Mardi–samedi 9h–19h",
 }
 
 
