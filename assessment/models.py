@@ -368,23 +368,3 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.initiative} — v{self.framework.version} — {self.get_verdict_display()}"
-
-    @property
-    def criteria_results(self) -> list[dict]:
-        """The per-criterion explanation, with the text in the active language."""
-        english = english_active()
-        rows = []
-        for row in self.explanation:
-            rows.append(
-                {
-                    **row,
-                    "text": row["explanation_en"] if english else row["explanation_fr"],
-                    "title": (row.get("label_en") or row["label"]) if english else row["label"],
-                }
-            )
-        return rows
-
-    @property
-    def suggestion_texts(self) -> list[str]:
-        english = english_active()
-        return [s["text_en"] if english else s["text_fr"] for s in self.suggestions]

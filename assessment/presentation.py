@@ -4,6 +4,7 @@ language."""
 from registry.i18n import english_active
 
 from . import engine
+from .explanation import read_explanation
 from .models import Assessment, Verdict
 
 
@@ -16,16 +17,16 @@ def _rows(explanation: list[dict]) -> list[dict]:
     english = english_active()
     return [
         {
-            "code": row["code"],
-            "title": (row.get("label_en") or row["label"]) if english else row["label"],
-            "eliminatory": row["kind"] == engine.ELIMINATORY,
-            "points": _num(row["points"]),
-            "max_points": _num(row["max_points"]),
-            "missing": row["missing"],
-            "failed": row["eliminatory_failed"],
-            "text": row["explanation_en"] if english else row["explanation_fr"],
+            "code": row.code,
+            "title": row.title(english=english),
+            "eliminatory": row.eliminatory,
+            "points": _num(row.points),
+            "max_points": _num(row.max_points),
+            "missing": row.missing,
+            "failed": row.eliminatory_failed,
+            "text": row.text(english=english),
         }
-        for row in explanation
+        for row in read_explanation(explanation)
     ]
 
 

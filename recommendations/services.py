@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.explanation import read_explanation
 from registry.i18n import english_active
 from registry.models import Initiative
 
@@ -129,23 +130,19 @@ def current_assessment(initiative: Initiative):
 
 
 def criteria_from_explanation(explanation: list[dict]) -> tuple[CriterionResult, ...]:
-    """Turn an assessment's explanation (the engine's per-criterion dicts) into matching input."""
+    """Turn an assessment's stored explanation into matching input."""
     english = english_active()
-    results = []
-    for row in explanation or []:
-        label = (row.get("label_en") or row.get("label")) if english else row.get("label")
-        missing = row.get("missing", False)
-        results.append(
-            CriterionResult(
-                code=row["code"],
-                label=label or row["code"],
-                points=None if missing else float(row.get("points") or 0),
-                max_points=float(row.get("max_points") or 0),
-                failed=bool(row.get("eliminatory_failed")),
-                eliminatory=row.get("kind") == "eliminatory",
-            )
+    return tuple(
+        CriterionResult(
+            code=row.code,
+            label=row.title(english=english),
+            points=None if row.missing else row.points,
+            max_points=row.max_points,
+            failed=row.eliminatory_failed,
+            eliminatory=row.eliminatory,
         )
-    return tuple(results)
+        for row in read_explanation(explanation)
+    )
 
 
 def initiative_profile(initiative: Initiative, assessment=None) -> InitiativeProfile:
