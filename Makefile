@@ -17,7 +17,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 help:
 	@echo "make run    - set up (venv, database, demo data) and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects PostgreSQL)"
-	@echo "make lint   - ruff, migrations check"
+	@echo "make lint   - ruff, bandit (security), migrations check"
 	@echo "make bench  - benchmarks (tables printed)"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -50,6 +50,8 @@ test: $(VENV)/.installed e2e-deps
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# Security lint of every app (exclusions in pyproject.toml): medium and high findings fail.
+	$(VENV)/bin/bandit -c pyproject.toml -r . -ll --quiet
 	DJANGO_TESTING=true $(MANAGE) makemigrations --check --dry-run
 
 migrations-check: $(VENV)/.installed

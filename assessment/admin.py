@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.roles import is_agent, is_curator
+from core.roles import is_agent, is_curator
 
 from . import engine
 from .config_form import CriterionAdminForm, describe
@@ -58,7 +58,7 @@ class ScoringDisplay:
             "",
             "<p><strong>{}</strong><br>{}</p>",
             (
-                (label, format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)))
+                (label, format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)))  # nosec B308 # a constant
                 for label, lines in describe(criterion)
             ),
         )

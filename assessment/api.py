@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from registry.api import (
     AUTHENTICATION_CLASSES,
     NOT_FOUND,
+    USERNAME_HELP,
     VALIDATION_ERROR,
     CriterionResultSerializer,
     IsAgent,
@@ -150,7 +151,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     """An assessment as agents see it, answers included."""
 
     framework_version = serializers.IntegerField(source="framework.version")
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text=USERNAME_HELP
+    )
     score = serializers.SerializerMethodField()
     max_score = serializers.SerializerMethodField()
     criteria = serializers.SerializerMethodField()

@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.i18n import english_active, in_active_language
+from core.i18n import english_active, in_active_language
 
 from . import engine
 from .models import Criterion
@@ -133,3 +133,18 @@ class AnswersForm(forms.Form):
                 continue
             result[code] = value if not hasattr(value, "as_tuple") else float(value)
         return result
+
+
+def framework_criteria(framework):
+    """The framework's criteria in the order of the answer sheet."""
+    return list(framework.criteria.select_related("orientation").order_by("position", "code"))
+
+
+def attach_engine_errors(form, error: ValidationError) -> None:
+    """Show the engine's per-criterion errors next to their fields; keep the input."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for code, errors in error.message_dict.items():
+        field = code if code in form.fields else f"answer_{code}"
+        form.add_error(field if field in form.fields else None, errors)

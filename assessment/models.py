@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.i18n import english_active, in_active_language
+from core.i18n import english_active, in_active_language
 from registry.models import Initiative, PacteAction, PacteOrientation
 
 from . import engine

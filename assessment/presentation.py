@@ -1,7 +1,7 @@
 """Turn an engine result or a stored assessment into what templates show, in the active
 language."""
 
-from registry.i18n import english_active
+from core.i18n import english_active
 
 from . import engine
 from .explanation import read_explanation

@@ -16,11 +16,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.i18n import english_active
+from core.i18n import english_active
 from registry.models import Initiative, LegalForm
 
 from . import engine
 from .models import Assessment, Criterion, Framework, FrameworkStatus, PrefillSource, Verdict
+
+# Where a visitor's self-check answers wait in the session until they register an initiative,
+# with the framework version they answered (answers never pour into another version's facts).
+SELF_CHECK_SESSION_KEY = "self_check_answers"
+SELF_CHECK_FRAMEWORK_KEY = "self_check_framework"
 
 OCCITANIE_DEPARTEMENTS = frozenset(
     {"09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"}
@@ -335,7 +340,9 @@ def _insert_assessments(rows: list[tuple]) -> None:
             column_type = Assessment._meta.get_field(name).db_type(connection)
             slots[_INSERT_COLUMNS.index(name)] = f"%s::{column_type}"
     row_sql = "(" + ", ".join(slots) + ")"
-    sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(rows))
+    # Not an injection (bandit B608): only the model's quoted table and column names go into
+    # the text, and every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(rows))  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in rows for value in row])
 

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "registry",
     "assessment",
     "recommendations",
+    "catalogue",
+    "backoffice",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -113,10 +116,13 @@ TEMPLATES = [
 ]
 
 # SQLite file by default for a zero-set-up start; DATABASE_URL selects PostgreSQL.
+# Connections are kept for a minute rather than opened for every request, and checked before
+# reuse, so that a database restart costs no failed request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -135,14 +141,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Failed log-ins: lock an (IP, username) pair after 5 failures for one hour.
+# Failed log-ins, counted over one hour: 5 lock an (address, username) pair, and 50 from one
+# address lock it whatever the usernames (one password tried on many accounts). Axes itself has
+# a single limit; core.client.AxesHandler gives the address-only count its own.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
+AXES_HANDLER = "core.client.AxesHandler"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_USERNAME_CALLABLE = "registry.accounts.axes_username"
+AXES_USERNAME_CALLABLE = "accounts.views.axes_username"
 # Sign-up form: at most N submissions per IP address per period (seconds), cache-based.
 SIGNUP_RATE_LIMIT = (env_int("SIGNUP_RATE_LIMIT", 10), 3600)
 
@@ -155,7 +166,7 @@ FORMAT_MODULE_PATH = ["config.formats"]  # English dates day first (config/forma
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
@@ -206,17 +217,41 @@ LEGAL_DETAILS = {
     "dpo_contact": os.environ.get("SITE_DPO_CONTACT", ""),
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API throttles and the sign-up limit count in the cache, so every process must share it:
+# Redis when REDIS_URL is set (atomic counters, shared by several machines), otherwise files that
+# all the workers of this machine share. Memory of each process only while debugging or testing;
+# `check --deploy` warns if production ends up there.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
+elif DEBUG or TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / "cache",
+        }
+    }
+
+# Reverse proxies of our own in front of the app (nginx, a load balancer). Their X-Forwarded-For
+# and X-Forwarded-Proto headers are believed only when declared; otherwise any client could
+# choose its address and escape every per-address limit (core.client.client_ip).
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"DJANGO_NUM_PROXIES should be 0 or more, got {NUM_PROXIES}")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the 400/401/403/404/415/429 answers every view can give.
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
+    # JSON bodies only (nested answers have no faithful form encoding), with a nesting limit.
+    "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],
+    # Values PostgreSQL refuses after validation are a 400, not a 500.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -225,6 +260,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # The same proxies as core.client.client_ip: DRF's default (None) believes the whole header.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Circuits courts Occitanie API",
@@ -253,17 +290,33 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # An injected <base> tag could otherwise send every relative URL elsewhere.
+        "base-uri": ["'self'"],
     }
 }
 
 # Radius (km) under which a supplier counts as "local" (brief §2; editable).
 LOCAL_RADIUS_KM = env_int("LOCAL_RADIUS_KM", 80)
 
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG and not TESTING)
+# HTTPS outside debugging and testing: redirect, HSTS and Secure cookies. DJANGO_HTTPS=false is
+# the opt-out for an intranet served over plain HTTP (`check --deploy` then lists what it costs);
+# the other variables fine-tune one measure each.
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The preload directive only consents to a listing in browsers' built-in HTTPS list; nothing
+# happens until the registrable domain (never a subdomain such as registre.example.fr) is
+# submitted at hstspreload.org. Turn it off when this app answers on the bare domain of an
+# organisation whose other subdomains are not all on HTTPS (`check --deploy` then says W021).
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+if NUM_PROXIES:
+    # The proxy terminates TLS and must set (not pass on) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {

@@ -1,23 +1,29 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from recommendations.dashboard_views import urlpatterns as dashboard_urls
-from registry.urls_backoffice import urlpatterns as backoffice_urls
+
+def favicon(request):
+    # static() runs per request, not at import: in production it reads the manifest that
+    # collectstatic writes, and `migrate` and `check --deploy` import the URLs before that.
+    return HttpResponsePermanentRedirect(static("img/logo.svg"))
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Accounts: Django's auth views (login, logout, password_reset…) plus ours (accounts:…).
-    path("comptes/", include("registry.urls_accounts")),
+    path("", include("accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
-    # Agents' back-office; the dashboard lives in recommendations (registry cannot import it).
-    path("back-office/", include((backoffice_urls + dashboard_urls, "backoffice"))),
+    path("", include("backoffice.urls")),
     path("api/", include("config.api")),
-    path("evaluation/", include("assessment.urls")),
-    path("mesures/", include("recommendations.urls")),
-    path("", include("registry.urls")),
+    path("", include("catalogue.urls")),
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin).
-    path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
+    path("favicon.ico", favicon),
 ]
+
+# Under /api/ errors are JSON, as the API's own; elsewhere the site's pages (core.api).
+handler400 = "core.api.bad_request"
+handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"

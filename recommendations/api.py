@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 from registry.api import (
     AUTHENTICATION_CLASSES,
     NOT_FOUND,
+    USERNAME_HELP,
     VALIDATION_ERROR,
     IsAgent,
     StrictFieldsMixin,
@@ -86,10 +86,10 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_url(self, measure) -> str | None:
         try:
-            path = reverse("recommendations:measure-detail", args=[measure.code])
+            path = reverse("catalogue:measure-detail", args=[measure.code])
         except NoReverseMatch:
             return None
         request = self.context.get("request")
@@ -122,7 +122,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
     """A follow-up as agents see it."""
 
     measure = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text=USERNAME_HELP
+    )
     score_before = serializers.SerializerMethodField()
     score_after = serializers.SerializerMethodField()
 

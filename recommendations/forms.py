@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.i18n import english_active
+from core.i18n import english_active
 
 from .models import FollowUpState, Measure
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registry.i18n import in_active_language
+from core.i18n import in_active_language
 from registry.models import Initiative, InitiativeType, Need, PacteAction
 
 from .text import render_markdown
@@ -162,7 +162,7 @@ class Measure(models.Model):
         return f"{self.code} · {self.display_title}"
 
     def get_absolute_url(self):
-        return reverse("recommendations:measure-detail", args=[self.code])
+        return reverse("catalogue:measure-detail", args=[self.code])
 
     @property
     def is_public(self) -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.explanation import read_explanation
-from registry.i18n import english_active
+from core.i18n import english_active
 from registry.models import Initiative
 
 from .matching import CriterionResult, InitiativeProfile, MeasureInfo, Suggestion, rank_measures

@@ -5,9 +5,8 @@ The field names of the serializers below are a public contract: partner sites an
 open-data portal read them. Add fields freely; never rename or remove one without a v2.
 """
 
-import csv
+import datetime
 import hashlib
-import io
 import json
 
 import django_filters
@@ -34,12 +33,15 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from .account_services import ConcurrencyConflict, unique_slug, update_initiative
+from core.api import json_type_errors
+from core.csv import streaming_csv_response
+from core.roles import is_agent
+
 from .models import (
     SOURCING_FIELDS,
     Commune,
@@ -52,9 +54,14 @@ from .models import (
     Status,
     StatusChange,
 )
-from .roles import is_agent
 from .search import search as catalogue_search
-from .services import change_status
+from .services import (
+    RE_MODERATION_FIELDS,
+    ConcurrencyConflict,
+    change_status,
+    unique_slug,
+    update_initiative,
+)
 
 # The verdicts of assessment.models.Verdict (the registry does not import the assessment app).
 VERDICT_CHOICES = [
@@ -62,19 +69,11 @@ VERDICT_CHOICES = [
     ("not_eligible", _("Not eligible")),
     ("incomplete", _("Incomplete")),
 ]
+# Who did something: the account may have been deleted since (the foreign keys are SET_NULL).
+USERNAME_HELP = _("Username; null when not recorded or the account was deleted.")
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 EXPORT_CHUNK_SIZE = 1000
-# Fields a retailer may change on the initiatives they own; everything else goes through agents.
-OWNER_EDITABLE_FIELDS = (
-    "summary",
-    "description",
-    "website",
-    "email",
-    "phone",
-    "opening_hours",
-    "products",
-)
 
 
 # --- Authentication, permissions, pagination ---------------------------------------------------
@@ -85,7 +84,7 @@ AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
 
 
 class IsAgent(permissions.BasePermission):
-    """Agents, curators and admins (registry.roles.is_agent)."""
+    """Agents, curators and admins (core.roles.is_agent)."""
 
     message = _("Only agents of the Région may do this.")
 
@@ -125,6 +124,17 @@ class InitiativePagination(PageNumberPagination):
                 }
             )
         return value
+
+    def get_schema_operation_parameters(self, view):
+        """The bounds enforced above, written in the schema."""
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None, count=None):
         """DRF's, plus `count` when the caller already knows it (saves a COUNT query)."""
@@ -184,7 +194,7 @@ class NeedSerializer(ReferenceSerializer):
 
 
 def absolute_detail_url(request, slug: str) -> str:
-    path = reverse("registry:initiative-detail", args=[slug])
+    path = reverse("catalogue:initiative-detail", args=[slug])
     return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -316,7 +326,9 @@ class CurrentAssessmentSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text=USERNAME_HELP
+    )
 
     class Meta:
         model = StatusChange
@@ -355,6 +367,12 @@ class InitiativeDetailSerializer(InitiativeSerializer):
     private = serializers.SerializerMethodField(
         help_text=_("Workflow, owners and confidential facts: agents only, null for others.")
     )
+    version = serializers.IntegerField(
+        read_only=True,
+        help_text=_(
+            "Goes up at each save. Send it back when you change the initiative (PUT, PATCH)."
+        ),
+    )
 
     class Meta(InitiativeSerializer.Meta):
         fields = [
@@ -363,6 +381,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
             "needs",
             "assessment",
             "private",
+            "version",
         ]
 
     @extend_schema_field(CurrentAssessmentSerializer(allow_null=True))
@@ -388,7 +407,11 @@ class InitiativeDetailSerializer(InitiativeSerializer):
 
 
 class StrictFieldsMixin:
-    """Refuse fields the client may not send, instead of silently ignoring them."""
+    """Refuse fields the client may not send, instead of silently ignoring them, and values of
+    another JSON type than documented, instead of converting them."""
+
+    # Read by core.openapi: the schema then says `additionalProperties: false`.
+    refuses_unknown_fields = True
 
     def validate(self, attrs):
         if isinstance(self.initial_data, dict):
@@ -398,18 +421,42 @@ class StrictFieldsMixin:
                 raise ValidationError(
                     {name: [_("This field cannot be set here.")] for name in unknown}
                 )
+            if wrong_types := json_type_errors(self):
+                raise ValidationError(wrong_types)
         return super().validate(attrs)
 
 
 M2M_FIELDS = ("products", "labels", "needs")
 
 
+class VersionRequired(APIException):
+    """A change sent without the version it starts from: optimistic locking is not optional."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "version_required"
+
+    def __init__(self):
+        super().__init__(
+            {
+                "version": [
+                    _(
+                        "Send the version of the initiative you started from (field "
+                        "“version” of its detail), so that nobody else's change is overwritten."
+                    )
+                ]
+            }
+        )
+
+
 class InitiativeSaveMixin(StrictFieldsMixin):
     """Validation with the model's full_clean() (field rules, clean(), constraints), so that the
-    API accepts exactly what the forms and the admin accept; saving bumps `version`."""
+    API accepts exactly what the forms and the admin accept; saving bumps `version`, which an
+    update must send (428 without it)."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        if self.instance is not None and attrs.get("version") is None:
+            raise VersionRequired()
         candidate = _copy_initiative(self.instance) if self.instance else Initiative()
         for name, value in attrs.items():
             if name not in M2M_FIELDS and name != "version":
@@ -433,14 +480,14 @@ class InitiativeSaveMixin(StrictFieldsMixin):
 
     def update(self, instance, validated_data):
         """Through the accounts service, as the site's edit forms: optimistic concurrency on
-        `version`, and an owner's change to eligibility facts sends the initiative back to
-        moderation."""
+        `version`, and an owner's change to services.RE_MODERATION_FIELDS of a validated
+        initiative sends it back to moderation."""
         user = self.context["request"].user
         changes = {k: v for k, v in validated_data.items() if k != "version"}
         saved, _changed = update_initiative(
             initiative=instance,
             changes=changes,
-            expected_version=validated_data.get("version", instance.version),
+            expected_version=validated_data["version"],
             by=user,
             moderated=not is_agent(user),
         )
@@ -458,13 +505,15 @@ def _products_field():
 
 
 def _version_field():
+    # Not required by the field, since creating needs none; updates without it get a 428.
     return serializers.IntegerField(
         required=False,
         min_value=1,
         write_only=True,
         help_text=_(
-            "The version you started from (private.version for agents). If someone saved in "
-            "between, the change is refused with 409."
+            "Required to change an initiative (PUT, PATCH; refused with 428 without it): the "
+            "version you started from, as given by its detail. If someone saved in between, "
+            "the change is refused with 409."
         ),
     )
 
@@ -522,16 +571,10 @@ class InitiativeWriteSerializer(InitiativeSaveMixin, serializers.ModelSerializer
         validators = []
 
 
-class OwnerInitiativeSerializer(InitiativeSaveMixin, serializers.ModelSerializer):
-    """What a retailer may change on an initiative they own: descriptive fields only."""
-
-    products = _products_field()
-    version = _version_field()
-
-    class Meta:
-        model = Initiative
-        fields = [*OWNER_EDITABLE_FIELDS, "version"]
-        validators = []
+class OwnerInitiativeSerializer(InitiativeWriteSerializer):
+    """What a retailer may change (PATCH) on an initiative they own: the facts of the site's
+    edit form, as there. As there too, changing one of services.RE_MODERATION_FIELDS of a
+    validated initiative sends it back to moderation (update_initiative applies the rule)."""
 
 
 class StatusChangeRequestSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -566,12 +609,53 @@ def create_initiative(*, initiative: Initiative, relations: dict) -> Initiative:
 # --- Filters ------------------------------------------------------------------------------------
 
 
+BLANK_PARAMETER_MESSAGE = _("Give a value, or leave the parameter out.")
+
+
+class NonBlankFieldMixin:
+    """A parameter sent empty (`?updated_since=`) is a 400, as the schema says, instead of
+    django-filter's silent "no filter"; leaving the parameter out still means no filter."""
+
+    def clean(self, value):
+        if value == "":
+            raise DjangoValidationError(BLANK_PARAMETER_MESSAGE, code="blank")
+        return super().clean(value)
+
+
+class StrictChoiceField(NonBlankFieldMixin, django_filters.fields.ChoiceField):
+    pass
+
+
 class StrictBooleanFilter(django_filters.ChoiceFilter):
     """`true` or `false` only: anything else is a 400, never silently ignored."""
+
+    field_class = StrictChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
         super().__init__(*args, **kwargs)
+
+
+class UTCDateTimeField(NonBlankFieldMixin, django_filters.fields.IsoDateTimeField):
+    """ISO 8601, turned into UTC: Python reads offsets up to ±23:59, PostgreSQL only up to
+    ±15:59 (`-16:29` was a 500), and a date that leaves the calendar once in UTC is a 400."""
+
+    default_error_messages = {
+        "invalid": _("Give an ISO 8601 date-time, e.g. 2026-01-31T08:00:00Z."),
+    }
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None:
+            return None
+        try:
+            return result.astimezone(datetime.UTC)
+        except OverflowError:
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 def _reference_filter(model, field_name, label, unknown_message):
@@ -636,7 +720,7 @@ class InitiativeFilter(django_filters.FilterSet):
         max_length=200,
         label=_("Words to find in the name, summary or commune (accents and case ignored)."),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("ISO 8601 date-time: only initiatives changed since then (incremental sync)."),
@@ -860,15 +944,9 @@ def _batches(items, size=200):
 
 
 def stream_csv(queryset, request):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for batch in _batches(export_items(queryset, request)):
-        writer.writerows(_csv_row(item) for item in batch)
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue().encode()
+    """The CSV export, through the project's one CSV writer (formulas neutralised, BOM)."""
+    rows = (_csv_row(item) for item in export_items(queryset, request))
+    return streaming_csv_response(CSV_COLUMNS, rows, filename="initiatives.csv")
 
 
 def _feature(item: dict) -> dict:
@@ -972,13 +1050,27 @@ class GeoJSONPointSerializer(serializers.Serializer):
     )
 
 
+class GeoJSONPropertiesSerializer(InitiativeSerializer):
+    """The fields of the JSON list without the position, which is in `geometry`."""
+
+    latitude = None
+    longitude = None
+
+    class Meta(InitiativeSerializer.Meta):
+        fields = [
+            name
+            for name in InitiativeSerializer.Meta.fields
+            if name not in ("latitude", "longitude")
+        ]
+
+
 class GeoJSONFeatureSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["Feature"])
     id = serializers.CharField(help_text=_("The slug."))
     geometry = GeoJSONPointSerializer(
         allow_null=True, help_text=_("Null when the position is unknown.")
     )
-    properties = InitiativeSerializer(
+    properties = GeoJSONPropertiesSerializer(
         help_text=_("The fields of the JSON list, except latitude and longitude.")
     )
 
@@ -1010,6 +1102,10 @@ FORMAT_PARAMETER = OpenApiParameter(
     ),
 )
 NOT_MODIFIED = OpenApiResponse(description=_("Not modified since the ETag or date you sent."))
+VERSION_REQUIRED = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=_("No `version` sent: the change is refused (optimistic locking)."),
+)
 
 
 @extend_schema_view(
@@ -1055,21 +1151,24 @@ NOT_MODIFIED = OpenApiResponse(description=_("Not modified since the ETag or dat
             400: VALIDATION_ERROR,
             404: NOT_FOUND,
             409: VALIDATION_ERROR,
+            428: VERSION_REQUIRED,
         },
     ),
     partial_update=extend_schema(
-        summary=_("Change some facts (agents; owners: descriptive fields only)"),
+        summary=_("Change some facts (agents and owners)"),
         description=_(
-            "Agents may change every field below. A retailer may change only these fields of "
-            "an initiative they own: %(fields)s."
+            "Agents and the initiative's owners may change the fields below; send `version`. "
+            "When an owner changes one of these fields of a validated initiative, it goes back "
+            "to moderation (status submitted) until an agent validates it again: %(fields)s."
         )
-        % {"fields": ", ".join(OWNER_EDITABLE_FIELDS)},
+        % {"fields": ", ".join(RE_MODERATION_FIELDS)},
         request=InitiativeWriteSerializer,
         responses={
             200: InitiativeDetailSerializer,
             400: VALIDATION_ERROR,
             404: NOT_FOUND,
             409: VALIDATION_ERROR,
+            428: VERSION_REQUIRED,
         },
     ),
 )
@@ -1096,7 +1195,8 @@ class InitiativeViewSet(
         return [permissions.AllowAny()]
 
     def get_renderers(self):
-        if self.action == "list":
+        # No action: a method the URL does not take, which must be a 405 even with format=csv.
+        if self.action in ("list", None):
             return super().get_renderers()
         return [JSONRenderer()]
 
@@ -1137,6 +1237,8 @@ class InitiativeViewSet(
         return super().finalize_response(request, response, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
+        if request.query_params.get("format") == "":  # DRF would read it as "no format"
+            raise ValidationError({"format": [BLANK_PARAMETER_MESSAGE]})
         queryset = self.filter_queryset(self.get_queryset())
         fmt = request.accepted_renderer.format
         if fmt not in EXPORT_FORMATS:
@@ -1165,10 +1267,7 @@ class InitiativeViewSet(
             )
 
         if fmt == "csv":
-            response = StreamingHttpResponse(
-                stream_csv(queryset, request), content_type="text/csv; charset=utf-8"
-            )
-            response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
+            response = stream_csv(queryset, request)
         elif fmt == "geojson":
             response = StreamingHttpResponse(
                 stream_geojson(queryset, request),

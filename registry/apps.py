@@ -13,10 +13,3 @@ class RegistryConfig(AppConfig):
 
         # Accent-insensitive catalogue search on SQLite, like PostgreSQL's unaccent extension.
         connection_created.connect(register_sqlite_unaccent, dispatch_uid="registry_unaccent")
-
-        from django.db.models.signals import post_migrate
-
-        from .roles import ensure_roles_after_migrate
-
-        # Roles get the permissions of every app, including apps migrated after the registry.
-        post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="registry_ensure_roles")

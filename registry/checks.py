@@ -22,3 +22,26 @@ def legal_details_are_given(app_configs, **kwargs):
         for key, variable in LEGAL_VARIABLES.items()
         if not details.get(key, "").strip()
     ]
+
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.security, Tags.caches, deploy=True)
+def limits_are_shared_by_every_process(app_configs, **kwargs):
+    """The API throttles and the sign-up limit count in the default cache: in memory, each
+    worker would count on its own and let through as many times the limit as there are workers."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Warning(
+            "The default cache is private to each process, so every worker keeps its own "
+            "count of the per-address limits (API throttles, sign-ups).",
+            hint="Set REDIS_URL (or leave it unset to share files between the workers).",
+            id="registry.W002",
+        )
+    ]

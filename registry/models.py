@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .i18n import in_active_language
+from core.i18n import in_active_language
+
 from .validators import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
@@ -425,7 +426,7 @@ class Initiative(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("registry:initiative-detail", args=[self.slug])
+        return reverse("catalogue:initiative-detail", args=[self.slug])
 
     def clean(self):
         errors = {}

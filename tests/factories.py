@@ -228,7 +228,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
 
 def user_with_role(role: str, **kwargs):
     """A user in the role group `role` ("retailer", "agent", "curator", "admin")."""
-    from registry.roles import ensure_roles
+    from core.roles import ensure_roles
 
     group = next(group for group in ensure_roles() if group.name == role)
     user = UserFactory(**kwargs)

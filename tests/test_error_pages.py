@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from registry.roles import RETAILER
+from core.roles import RETAILER
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_an_unknown_page_says_so_with_the_site_menu(client):
     content = response.content.decode()
     assert response.status_code == 404
     assert "Page introuvable" in content
-    assert reverse("registry:initiative-list") in content  # the menu and the way back
+    assert reverse("catalogue:initiative-list") in content  # the menu and the way back
     assert 'id="site-menu"' in content
 
 

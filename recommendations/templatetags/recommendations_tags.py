@@ -7,7 +7,7 @@ from ..models import FollowUp, Measure
 register = template.Library()
 
 
-@register.inclusion_tag("recommendations/_public_measures.html")
+@register.inclusion_tag("includes/_public_measures.html")
 def public_measures(initiative):
     """Titles and links of the public (adopted or in-place) measures `initiative` benefits from
     (follow-ups in progress or done). Nothing else of the follow-ups is shown."""

@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def create_role_groups(apps, schema_editor):
-    from registry.roles import ensure_roles
+    from core.roles import ensure_roles
 
     # Permissions are normally created after all migrations; create them now so the groups
     # receive theirs on a fresh database.

@@ -1,6 +1,6 @@
 import pytest
 
-from registry.roles import AGENT, RETAILER
+from core.roles import AGENT, RETAILER
 from tests.factories import user_with_role
 
 

@@ -1,4 +1,4 @@
-from registry.forms import STEPS
+from accounts.forms import STEPS
 
 
 def step_data(initiative, step: str, **overrides) -> dict:

@@ -114,11 +114,11 @@ def test_the_space_shows_the_current_assessment_and_links_to_the_measures(
     assert "Éligible" in content
     assert "62" in content
     assert "Pas encore évaluée" in content
-    assert reverse("recommendations:initiative-recommendations", args=["assessed-shop"]) in content
+    assert reverse("accounts:initiative-recommendations", args=["assessed-shop"]) in content
     # The details link only where there is an assessment to detail.
-    assert reverse("assessment:initiative-result", args=["assessed-shop"]) in content
+    assert reverse("accounts:initiative-result", args=["assessed-shop"]) in content
     assert (
-        f'href="{reverse("assessment:initiative-result", args=["never-assessed"])}"' not in content
+        f'href="{reverse("accounts:initiative-result", args=["never-assessed"])}"' not in content
     )
 
 

@@ -56,7 +56,7 @@ def selected(html: str, name: str) -> list[str]:
 
 
 def test_a_visitor_registers_with_the_answers_of_the_self_check(client, retailer, framework_v1):
-    check = client.post(reverse("assessment:self-check"), SELF_CHECK)
+    check = client.post(reverse("catalogue:self-check"), SELF_CHECK)
     assert check.context["result"] is not None
     register_url = reverse("accounts:initiative-create")
     assert re.search(

@@ -276,6 +276,61 @@ def test_changing_an_eligibility_fact_sends_a_validated_initiative_back_to_moder
     assert "repasse en modération" in response.content.decode()
 
 
+def test_renaming_a_validated_initiative_sends_it_back_to_moderation(retailer_client, retailer):
+    """A new name is a new public identity: an agent checks it before it is published, as the
+    API does (registry.services.RE_MODERATION_FIELDS)."""
+    initiative = InitiativeFactory(status=Status.VALIDATED, owners=[retailer], name="Avant")
+
+    response = retailer_client.post(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "identite"]),
+        step_data(initiative, "identite", name='=HYPERLINK("http://evil.example")'),
+        follow=True,
+    )
+
+    initiative.refresh_from_db()
+    assert initiative.name.startswith("=HYPERLINK")
+    assert initiative.status == Status.SUBMITTED
+    change = initiative.status_changes.get()
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        Status.VALIDATED,
+        Status.SUBMITTED,
+        retailer,
+    )
+    assert "nom" in change.reason
+    assert "repasse en modération" in response.content.decode()
+    assert retailer_client.get(initiative.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("step", "changes"),
+    [
+        ("identite", {"summary": "Nouvelle présentation."}),
+        ("lieu", {"phone": "05 62 00 00 00", "email": "autre@cagette.example.org"}),
+    ],
+)
+def test_descriptive_edits_of_a_validated_initiative_stay_published(
+    retailer_client, retailer, step, changes
+):
+    initiative = InitiativeFactory(
+        status=Status.VALIDATED,
+        owners=[retailer],
+        latitude=43.60426,
+        longitude=1.44367,
+        website="https://cagette.example.org",
+        address="2 place du marché",
+    )
+
+    retailer_client.post(
+        reverse("accounts:initiative-edit", args=[initiative.slug, step]),
+        step_data(initiative, step, **changes),
+    )
+
+    initiative.refresh_from_db()
+    assert initiative.version == 2
+    assert initiative.status == Status.VALIDATED
+    assert not initiative.status_changes.exists()
+
+
 def test_an_agent_correcting_a_fact_does_not_unpublish_the_initiative(client, agent):
     initiative = InitiativeFactory(status=Status.VALIDATED)
     client.force_login(agent)
@@ -377,9 +432,26 @@ def test_editing_a_validated_initiative_warns_which_fields_send_it_back_to_moder
         reverse("accounts:initiative-edit", args=[initiative.slug, "besoins"])
     ).content.decode()
 
+    identity = retailer_client.get(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "identite"])
+    ).content.decode()
+    location = retailer_client.get(
+        reverse("accounts:initiative-edit", args=[initiative.slug, "lieu"])
+    ).content.decode()
+
+    def notice(page):
+        return page.split('id="re-moderation-notice"')[1].split("</div>")[0]
+
     assert 'id="re-moderation-notice"' in sourcing
-    assert "Ventes bio (%)" in sourcing.split('id="re-moderation-notice"')[1].split("</div>")[0]
+    assert "Ventes bio (%)" in notice(sourcing)
     assert "re-moderation-notice" not in needs  # needs are published straight away
+    # What identifies the listing publicly is checked again too; free texts and contact are not.
+    assert "<li>Nom</li>" in notice(identity)
+    assert "<li>SIRET</li>" in notice(identity)
+    assert "Description courte" not in notice(identity)
+    assert "<li>Site web</li>" in notice(location)
+    assert "<li>Adresse</li>" in notice(location)
+    assert "Téléphone public" not in notice(location)
 
 
 def test_a_draft_s_edit_link_opens_the_first_incomplete_step(retailer_client, retailer):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from registry.roles import RETAILER, has_role
+from core.roles import RETAILER, has_role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +47,13 @@ def test_it_creates_an_inactive_retailer_and_emails_a_verification_link(
     assert "/comptes/verification/" in mail.outbox[0].body
 
 
-def test_following_the_link_activates_the_account_and_logs_in(
+def test_pressing_the_button_of_the_link_activates_the_account_and_logs_in(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:signup"), SIGNUP)
 
-    response = client.get(link_in(mail.outbox[0]))
+    response = client.post(link_in(mail.outbox[0]))
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:my-initiatives")
@@ -77,7 +77,7 @@ def test_an_unverified_account_cannot_log_in(client, django_capture_on_commit_ca
 
 
 def test_a_tampered_verification_link_is_refused(client):
-    response = client.get(reverse("accounts:verify", args=["nope:forged"]))
+    response = client.get(reverse("accounts:verify", args=["MQ", "nope-forged"]))
 
     assert response.status_code == 400
     assert "Lien invalide ou expiré" in response.content.decode()

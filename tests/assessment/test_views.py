@@ -15,6 +15,12 @@ from .conftest import FULL_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
+
+def page_text(response):
+    """The page without its per-request CSRF token."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 FORM_ANSWERS = {"E1": "yes", "E4": "80", "C1": "55", "C2": "one", "C7": ["bulk"]}
 
 
@@ -26,7 +32,7 @@ def initiative(framework):
 def test_the_assess_page_is_pre_filled_from_registry_facts(client, agent, initiative):
     client.force_login(agent)
 
-    response = client.get(reverse("assessment:assess-initiative", args=[initiative.slug]))
+    response = client.get(reverse("backoffice:assess-initiative", args=[initiative.slug]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -38,7 +44,7 @@ def test_an_agent_previews_without_saving(client, agent, initiative):
     client.force_login(agent)
 
     response = client.post(
-        reverse("assessment:assess-initiative", args=[initiative.slug]),
+        reverse("backoffice:assess-initiative", args=[initiative.slug]),
         {**FORM_ANSWERS, "C1": "40", "preview": "1"},
     )
 
@@ -51,7 +57,7 @@ def test_an_agent_saves_an_assessment(client, agent, initiative):
     client.force_login(agent)
 
     response = client.post(
-        reverse("assessment:assess-initiative", args=[initiative.slug]),
+        reverse("backoffice:assess-initiative", args=[initiative.slug]),
         {**FORM_ANSWERS, "save": "1"},
     )
 
@@ -65,7 +71,7 @@ def test_out_of_range_answers_are_reported_and_nothing_is_saved(client, agent, i
     client.force_login(agent)
 
     response = client.post(
-        reverse("assessment:assess-initiative", args=[initiative.slug]),
+        reverse("backoffice:assess-initiative", args=[initiative.slug]),
         {**FORM_ANSWERS, "C1": "140", "C2": "unknown", "save": "1"},
     )
 
@@ -74,7 +80,7 @@ def test_out_of_range_answers_are_reported_and_nothing_is_saved(client, agent, i
     assert not Assessment.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["assessment:assess-initiative", "assessment:initiative-result"])
+@pytest.mark.parametrize("name", ["backoffice:assess-initiative", "accounts:initiative-result"])
 def test_anonymous_visitors_are_sent_to_log_in(client, initiative, name):
     response = client.get(reverse(name, args=[initiative.slug]))
 
@@ -83,7 +89,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, initiative, name):
 
 
 def test_anonymous_visitors_cannot_see_the_queue(client, framework):
-    assert client.get(reverse("assessment:queue")).status_code == 302
+    assert client.get(reverse("backoffice:assessment-queue")).status_code == 302
 
 
 def test_a_retailer_cannot_assess_even_its_own_initiative(client, retailer, initiative):
@@ -91,7 +97,7 @@ def test_a_retailer_cannot_assess_even_its_own_initiative(client, retailer, init
     client.force_login(retailer)
 
     response = client.post(
-        reverse("assessment:assess-initiative", args=[initiative.slug]),
+        reverse("backoffice:assess-initiative", args=[initiative.slug]),
         {**FORM_ANSWERS, "save": "1"},
     )
 
@@ -104,21 +110,32 @@ def test_a_retailer_reads_its_own_result_with_the_explanation(client, retailer, 
     assess_initiative(initiative=initiative, answers={**FULL_ANSWERS, "E4": 40}, assessed_by=agent)
     client.force_login(retailer)
 
-    response = client.get(reverse("assessment:initiative-result", args=[initiative.slug]))
+    response = client.get(reverse("accounts:initiative-result", args=[initiative.slug]))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "condition non remplie" in html
     assert "de « 40 % » à « 50 % »" in html  # what would change the result
-    assert reverse("assessment:assess-initiative", args=[initiative.slug]) not in html
+    assert reverse("backoffice:assess-initiative", args=[initiative.slug]) not in html
 
 
-def test_a_retailer_cannot_read_another_initiatives_result(client, retailer, initiative):
+def test_another_initiatives_result_answers_404_like_an_unknown_slug(client, retailer, initiative):
     client.force_login(retailer)
 
-    response = client.get(reverse("assessment:initiative-result", args=[initiative.slug]))
+    response = client.get(reverse("accounts:initiative-result", args=[initiative.slug]))
+    unknown = client.get(reverse("accounts:initiative-result", args=["no-such-initiative"]))
 
-    assert response.status_code == 403
+    assert response.status_code == unknown.status_code == 404
+    # Same page, so nothing tells an existing slug from a made-up one.
+    assert page_text(response).replace(initiative.slug, "no-such-initiative") == page_text(unknown)
+
+
+def test_an_agent_reads_any_initiatives_result(client, agent, initiative):
+    client.force_login(agent)
+
+    response = client.get(reverse("accounts:initiative-result", args=[initiative.slug]))
+
+    assert response.status_code == 200
 
 
 def test_the_queue_lists_unassessed_and_incomplete_oldest_first(
@@ -136,7 +153,7 @@ def test_the_queue_lists_unassessed_and_incomplete_oldest_first(
     client.force_login(agent)
 
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("assessment:queue"))
+        response = client.get(reverse("backoffice:assessment-queue"))
 
     names = [i.name for i in response.context["page_obj"]]
     assert names[:2] == ["Fresh", "Incomplete"]
@@ -150,11 +167,11 @@ def test_the_queue_lists_unassessed_and_incomplete_oldest_first(
 def test_the_queue_is_for_agents_only(client, retailer, framework):
     client.force_login(retailer)
 
-    assert client.get(reverse("assessment:queue")).status_code == 403
+    assert client.get(reverse("backoffice:assessment-queue")).status_code == 403
 
 
 def test_self_check_gives_a_verdict_and_stores_nothing_but_the_session(client, framework):
-    response = client.post(reverse("assessment:self-check"), FORM_ANSWERS)
+    response = client.post(reverse("catalogue:self-check"), FORM_ANSWERS)
 
     assert response.status_code == 200
     assert response.context["result"]["verdict"] == "eligible"
@@ -165,7 +182,7 @@ def test_self_check_gives_a_verdict_and_stores_nothing_but_the_session(client, f
 
 
 def test_self_check_reports_bad_answers(client, framework):
-    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "E4": "abc"})
+    response = client.post(reverse("catalogue:self-check"), {**FORM_ANSWERS, "E4": "abc"})
 
     assert response.context["result"] is None
     assert "E4" in response.context["form"].errors
@@ -173,7 +190,7 @@ def test_self_check_reports_bad_answers(client, framework):
 
 
 def test_self_check_without_a_published_framework_says_so(client):
-    response = client.get(reverse("assessment:self-check"))
+    response = client.get(reverse("catalogue:self-check"))
 
     assert response.status_code == 503
 
@@ -199,7 +216,7 @@ def test_the_public_tag_renders_nothing_without_an_assessment(initiative):
 
 
 def test_self_check_speaks_french_for_units_and_bounds(client, framework):
-    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "140"})
+    response = client.post(reverse("catalogue:self-check"), {**FORM_ANSWERS, "C1": "140"})
 
     page = response.content.decode()
     assert "(unit:" not in page
@@ -213,7 +230,7 @@ def test_decimal_bounds_are_localized(client, framework):
         config={"min": 0, "max": 99.5, "bands": [{"from": 30, "points": 10}]}
     )
 
-    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "99.6"})
+    response = client.post(reverse("catalogue:self-check"), {**FORM_ANSWERS, "C1": "99.6"})
 
     assert response.context["form"].errors["C1"] == ["Saisissez un nombre entre 0 et 99,5."]
 
@@ -261,9 +278,9 @@ def test_english_pages_show_the_framework_title_and_description_in_english(
     assess_initiative(initiative=initiative, answers=FULL_ANSWERS, assessed_by=agent)
     english.force_login(agent)
 
-    assess = english.get(reverse("assessment:assess-initiative", args=[initiative.slug]))
-    check = english.get(reverse("assessment:self-check"))
-    result = english.get(reverse("assessment:initiative-result", args=[initiative.slug]))
+    assess = english.get(reverse("backoffice:assess-initiative", args=[initiative.slug]))
+    check = english.get(reverse("catalogue:self-check"))
+    result = english.get(reverse("accounts:initiative-result", args=[initiative.slug]))
 
     assert "Framework v1: Framework for new shops." in assess.content.decode()
     check_page = check.content.decode()
@@ -276,8 +293,8 @@ def test_english_pages_show_the_framework_title_and_description_in_english(
 def test_french_pages_keep_the_french_framework_title(client, agent, initiative, english_texts):
     client.force_login(agent)
 
-    assess = client.get(reverse("assessment:assess-initiative", args=[initiative.slug]))
-    check = client.get(reverse("assessment:self-check"))
+    assess = client.get(reverse("backoffice:assess-initiative", args=[initiative.slug]))
+    check = client.get(reverse("catalogue:self-check"))
 
     assert "Grille v1 : Grille v1." in assess.content.decode()
     assert "Pour les magasins qui vendent local." in check.content.decode()
@@ -285,11 +302,11 @@ def test_french_pages_keep_the_french_framework_title(client, agent, initiative,
 
 
 def test_english_self_check_uses_english_units_and_number_conventions(english, english_texts):
-    shown = english.get(reverse("assessment:self-check")).content.decode()
+    shown = english.get(reverse("catalogue:self-check")).content.decode()
     response = english.post(
-        reverse("assessment:self-check"), {**FORM_ANSWERS, "E4": "60.3", "C14": "2.5"}
+        reverse("catalogue:self-check"), {**FORM_ANSWERS, "E4": "60.3", "C14": "2.5"}
     )
-    too_high = english.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C1": "140"})
+    too_high = english.post(reverse("catalogue:self-check"), {**FORM_ANSWERS, "C1": "140"})
 
     assert "(unit: FTE)" in shown and "ETP" not in shown
     page = response.content.decode()
@@ -301,8 +318,8 @@ def test_english_self_check_uses_english_units_and_number_conventions(english, e
 
 
 def test_french_self_check_keeps_the_french_unit(client, english_texts):
-    shown = client.get(reverse("assessment:self-check")).content.decode()
-    response = client.post(reverse("assessment:self-check"), {**FORM_ANSWERS, "C14": "2.5"})
+    shown = client.get(reverse("catalogue:self-check")).content.decode()
+    response = client.post(reverse("catalogue:self-check"), {**FORM_ANSWERS, "C14": "2.5"})
 
     assert "(unité : ETP)" in shown and "FTE" not in shown
     assert "Réponse : 2,5 ETP (palier 1–3 ETP (exclu)) — 3 points sur 5." in (

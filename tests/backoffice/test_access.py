@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from registry.roles import ADMIN, AGENT, CURATOR, RETAILER, ROLES
+from core.roles import ADMIN, AGENT, CURATOR, RETAILER, ROLES
 from tests.factories import ClaimFactory, InitiativeFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

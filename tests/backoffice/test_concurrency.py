@@ -2,8 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from registry.account_services import ConcurrencyConflict, update_initiative
 from registry.models import Initiative, Status
+from registry.services import ConcurrencyConflict, update_initiative
 from tests.accounts.helpers import step_data
 from tests.factories import InitiativeFactory, UserFactory
 

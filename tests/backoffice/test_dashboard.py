@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import Assessment
-from recommendations import dashboard
+from backoffice import dashboard
 from registry.models import Initiative
 from tests.factories import (
     CommuneFactory,
@@ -179,6 +179,19 @@ def test_each_chart_downloads_as_csv(client, agent, registry):
         ["31", "Haute-Garonne (31)", "3"],
         ["34", "Hérault (34)", "2"],
     ]
+
+
+def test_chart_csvs_go_through_the_safe_writer(client, agent):
+    """Labels are typed by people (here a need's name): a formula reaches the file as text."""
+    need = NeedFactory(code="K_X", name="=cmd|' /C calc'!A0", name_en="=cmd|' /C calc'!A0")
+    InitiativeFactory().needs.set([need])
+    client.force_login(agent)
+
+    response = client.get(reverse("backoffice:dashboard-csv", args=["besoins"]))
+
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1] == ["K_X", "'=cmd|' /C calc'!A0", "1"]
 
 
 def test_an_unknown_chart_is_not_found(client, agent):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import Criterion, Framework
-from registry.roles import CURATOR, ensure_roles
+from core.roles import CURATOR, ensure_roles
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

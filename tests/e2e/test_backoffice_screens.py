@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from core.roles import AGENT
 from registry.models import Status
-from registry.roles import AGENT
 from tests.e2e.conftest import PHONE
 from tests.factories import InitiativeFactory, user_with_role
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from registry.roles import AGENT, CURATOR, RETAILER
+from core.roles import AGENT, CURATOR, RETAILER
 from tests.factories import UserFactory
 
 

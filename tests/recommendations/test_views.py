@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -16,10 +18,15 @@ from .test_services import WEAK_ANSWERS
 pytestmark = pytest.mark.django_db
 
 
+def page_text(response):
+    """The page without its per-request CSRF token."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 def list_url(**params):
     from urllib.parse import urlencode
 
-    return reverse("recommendations:measure-list") + ("?" + urlencode(params) if params else "")
+    return reverse("catalogue:measure-list") + ("?" + urlencode(params) if params else "")
 
 
 # --- public catalogue of measures -----------------------------------------------------------
@@ -134,7 +141,7 @@ def test_the_list_runs_a_constant_number_of_queries(client, agent, django_assert
 
 
 def page_url(initiative):
-    return reverse("recommendations:initiative-recommendations", args=[initiative.slug])
+    return reverse("accounts:initiative-recommendations", args=[initiative.slug])
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
@@ -143,10 +150,21 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     assert response.status_code == 302
 
 
-def test_other_retailers_are_refused(client, retailer):
+def test_other_retailers_get_404_like_an_unknown_slug(client, retailer):
+    other = InitiativeFactory(slug="chez-un-autre")
     client.force_login(retailer)
 
-    assert client.get(page_url(InitiativeFactory())).status_code == 403
+    response = client.get(page_url(other))
+    unknown = client.get(reverse("accounts:initiative-recommendations", args=["inconnu"]))
+
+    assert response.status_code == unknown.status_code == 404
+    assert page_text(response).replace("chez-un-autre", "inconnu") == page_text(unknown)
+
+
+def test_agents_see_every_initiatives_page(client, agent):
+    client.force_login(agent)
+
+    assert client.get(page_url(InitiativeFactory())).status_code == 200
 
 
 def test_owners_read_suggestions_and_history_without_forms(client, retailer):
@@ -179,9 +197,9 @@ def test_an_unassessed_initiative_offers_to_assess_it_to_agents_only(
     content = client.get(page_url(initiative)).content.decode()
 
     assert "pas encore été évaluée" in content
-    result_url = reverse("assessment:initiative-result", args=[initiative.slug])
+    result_url = reverse("accounts:initiative-result", args=[initiative.slug])
     assert f'href="{result_url}"' not in content
-    assess_url = reverse("assessment:assess-initiative", args=[initiative.slug])
+    assess_url = reverse("backoffice:assess-initiative", args=[initiative.slug])
     assert (assess_url in content) is offered
 
 
@@ -191,11 +209,11 @@ def test_owners_cannot_propose_or_change(client, retailer):
     client.force_login(retailer)
 
     propose = client.post(
-        reverse("recommendations:propose-measure", args=[initiative.slug]),
+        reverse("backoffice:propose-measure", args=[initiative.slug]),
         {"measure": MeasureFactory().code},
     )
     change = client.post(
-        reverse("recommendations:followup-change", args=[followup.pk]), {"to_state": "declined"}
+        reverse("backoffice:followup-change", args=[followup.pk]), {"to_state": "declined"}
     )
 
     assert (propose.status_code, change.status_code) == (403, 403)
@@ -207,7 +225,7 @@ def test_agents_propose_a_measure(client, agent):
     client.force_login(agent)
 
     response = client.post(
-        reverse("recommendations:propose-measure", args=[initiative.slug]),
+        reverse("backoffice:propose-measure", args=[initiative.slug]),
         {"measure": "LOGX", "comment": "Au téléphone"},
         follow=True,
     )
@@ -227,7 +245,7 @@ def test_proposing_twice_shows_an_error(client, agent):
     client.force_login(agent)
 
     response = client.post(
-        reverse("recommendations:propose-measure", args=[initiative.slug]),
+        reverse("backoffice:propose-measure", args=[initiative.slug]),
         {"measure": "LOGX"},
         follow=True,
     )
@@ -241,7 +259,7 @@ def test_agents_move_a_follow_up_in_progress(client, agent):
     client.force_login(agent)
 
     client.post(
-        reverse("recommendations:followup-change", args=[followup.pk]),
+        reverse("backoffice:followup-change", args=[followup.pk]),
         {"to_state": "in_progress", "comment": "Dossier déposé"},
     )
 
@@ -254,7 +272,7 @@ def test_the_done_form_shows_current_answers_and_reassesses(client, agent, frame
     initiative = InitiativeFactory()
     assess_initiative(initiative=initiative, answers=WEAK_ANSWERS, assessed_by=agent)
     followup = FollowUpFactory(initiative=initiative, state="in_progress")
-    url = reverse("recommendations:followup-complete", args=[followup.pk])
+    url = reverse("backoffice:followup-complete", args=[followup.pk])
     client.force_login(agent)
 
     form = client.get(url)
@@ -283,7 +301,7 @@ def test_a_bad_answer_in_the_done_form_is_shown_and_nothing_is_saved(client, age
     client.force_login(agent)
 
     response = client.post(
-        reverse("recommendations:followup-complete", args=[followup.pk]),
+        reverse("backoffice:followup-complete", args=[followup.pk]),
         {"answer_C1": "250", "comment": "Essai"},
     )
 
@@ -299,7 +317,7 @@ def test_owners_cannot_open_the_done_form(client, retailer):
     client.force_login(retailer)
 
     assert (
-        client.get(reverse("recommendations:followup-complete", args=[followup.pk])).status_code
+        client.get(reverse("backoffice:followup-complete", args=[followup.pk])).status_code
         == 403
     )
 
@@ -461,7 +479,7 @@ def test_public_measures_tag_lists_only_public_measures_benefiting(client):
     assert "Mesure OK1" in html and "Mesure OK2" in html
     assert "NO1" not in html and "NO2" not in html and "NO3" not in html
     assert "OTHER" not in html and "confidentiel" not in html
-    assert reverse("recommendations:measure-detail", args=["OK1"]) in html
+    assert reverse("catalogue:measure-detail", args=["OK1"]) in html
 
 
 def test_an_unknown_user_sees_no_follow_up_on_the_measure_page(client):
@@ -500,7 +518,7 @@ def test_suggestions_beyond_the_first_ten_are_folded(client, agent):
 
 def test_the_done_form_without_framework_closes_the_follow_up(client, agent):
     followup = FollowUpFactory(state="in_progress")
-    url = reverse("recommendations:followup-complete", args=[followup.pk])
+    url = reverse("backoffice:followup-complete", args=[followup.pk])
     client.force_login(agent)
 
     page = client.get(url).content.decode()

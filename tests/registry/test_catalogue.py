@@ -20,7 +20,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("registry:initiative-list")
+URL = reverse("catalogue:initiative-list")
 
 
 def names(response) -> list[str]:

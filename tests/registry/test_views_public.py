@@ -28,7 +28,7 @@ def test_home_shows_key_figures_by_departement_and_type(client):
     assess(InitiativeFactory(commune=ariege(), postal_code="09000"), "eligible")
     InitiativeFactory(status=Status.DRAFT)
 
-    response = client.get(reverse("registry:home"), HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="fr")
 
     figures = response.context["figures"]
     assert figures["total"] == 3
@@ -43,15 +43,15 @@ def test_home_shows_key_figures_by_departement_and_type(client):
 
 
 def test_home_links_to_catalogue_map_and_signup_when_it_exists(client):
-    html = client.get(reverse("registry:home")).content.decode()
+    html = client.get(reverse("catalogue:home")).content.decode()
 
-    assert reverse("registry:initiative-list") in html
-    assert reverse("registry:initiative-map") in html
+    assert reverse("catalogue:initiative-list") in html
+    assert reverse("catalogue:initiative-map") in html
     assert reverse("accounts:signup") in html
 
 
 def test_home_with_an_empty_registry(client):
-    response = client.get(reverse("registry:home"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     assert b"No initiative has been validated yet." in response.content
@@ -152,11 +152,11 @@ def test_map_page_lists_the_results_under_the_map(client):
     InitiativeFactory(name="Mapped shop")
     InitiativeFactory(name="Draft shop", status=Status.DRAFT)
 
-    response = client.get(reverse("registry:initiative-map"))
+    response = client.get(reverse("catalogue:initiative-map"))
 
     html = response.content.decode()
     assert 'data-map="catalogue"' in html
-    assert f'data-source="{reverse("registry:map-data")}"' in html
+    assert f'data-source="{reverse("catalogue:map-data")}"' in html
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
     assert "Mapped shop" in html
     assert "Draft shop" not in html
@@ -165,7 +165,7 @@ def test_map_page_lists_the_results_under_the_map(client):
 def test_map_tiles_come_from_the_setting(client, settings):
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
 
-    html = client.get(reverse("registry:initiative-map")).content.decode()
+    html = client.get(reverse("catalogue:initiative-map")).content.decode()
 
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in html
 
@@ -175,7 +175,7 @@ def test_map_data_is_geojson_of_validated_initiatives(client):
     InitiativeFactory(name="Draft", status=Status.DRAFT)
     assess(shop, "eligible")
 
-    data = client.get(reverse("registry:map-data"), HTTP_ACCEPT_LANGUAGE="en").json()
+    data = client.get(reverse("catalogue:map-data"), HTTP_ACCEPT_LANGUAGE="en").json()
 
     assert data["type"] == "FeatureCollection"
     assert data["features"] == [
@@ -199,7 +199,7 @@ def test_map_data_applies_the_catalogue_filters(client):
     InitiativeFactory(name="Épicerie de Toulouse")
     InitiativeFactory(name="Magasin de Foix", commune=ariege(), postal_code="09000")
 
-    data = client.get(reverse("registry:map-data"), {"q": "epicerie", "departement": "09"}).json()
+    data = client.get(reverse("catalogue:map-data"), {"q": "epicerie", "departement": "09"}).json()
 
     assert [f["properties"]["name"] for f in data["features"]] == ["Épicerie de Foix"]
 
@@ -222,7 +222,7 @@ def test_map_data_places_initiatives_without_coordinates_at_their_commune(client
         longitude=None,
     )
 
-    data = client.get(reverse("registry:map-data")).json()
+    data = client.get(reverse("catalogue:map-data")).json()
 
     assert [(f["properties"]["name"], f["geometry"]["coordinates"]) for f in data["features"]] == [
         ("No GPS", [1.44367, 43.60426])
@@ -241,9 +241,9 @@ def test_map_page_and_data_need_a_constant_number_of_queries(
         assess(initiative, "eligible")
 
     with django_assert_max_num_queries(9):
-        page = client.get(reverse("registry:initiative-map"))
+        page = client.get(reverse("catalogue:initiative-map"))
     with django_assert_max_num_queries(1):
-        data = client.get(reverse("registry:map-data")).json()
+        data = client.get(reverse("catalogue:map-data")).json()
 
     assert page.context["page_obj"].paginator.count == count
     assert len(data["features"]) == count
@@ -262,7 +262,7 @@ def test_detail_needs_few_queries(client, django_assert_max_num_queries):
 
 
 def test_pages_are_in_french_by_default(client):
-    response = client.get(reverse("registry:initiative-list"))
+    response = client.get(reverse("catalogue:initiative-list"))
 
     html = response.content.decode()
     assert '<html lang="fr">' in html
@@ -272,21 +272,21 @@ def test_pages_are_in_french_by_default(client):
 
 def test_language_switch_to_english_and_back(client):
     switch = client.post(
-        reverse("set_language"), {"language": "en", "next": reverse("registry:initiative-list")}
+        reverse("set_language"), {"language": "en", "next": reverse("catalogue:initiative-list")}
     )
-    english = client.get(reverse("registry:initiative-list"))
+    english = client.get(reverse("catalogue:initiative-list"))
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
-    french = client.get(reverse("registry:initiative-list"))
+    french = client.get(reverse("catalogue:initiative-list"))
 
     assert switch.status_code == 302
-    assert switch["Location"] == reverse("registry:initiative-list")
+    assert switch["Location"] == reverse("catalogue:initiative-list")
     assert '<html lang="en">' in english.content.decode()
     assert "Catalogue of initiatives" in english.content.decode()
     assert "Catalogue des initiatives" in french.content.decode()
 
 
 def test_the_language_switcher_is_a_post_form_with_csrf(client):
-    html = client.get(reverse("registry:home")).content.decode()
+    html = client.get(reverse("catalogue:home")).content.decode()
 
     start = html.index(f'<form action="{reverse("set_language")}" method="post"')
     form = html[start : html.index("</form>", start)]
@@ -297,13 +297,13 @@ def test_the_language_switcher_is_a_post_form_with_csrf(client):
 def test_reference_names_follow_the_language(client):
     InitiativeFactory()
 
-    english = client.get(reverse("registry:initiative-list"), HTTP_ACCEPT_LANGUAGE="en")
+    english = client.get(reverse("catalogue:initiative-list"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert b"Farmers&#x27; collective shop" in english.content
 
 
 def test_anonymous_visitors_get_a_log_in_link_and_no_log_out(client):
-    html = client.get(reverse("registry:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "Log out" not in html
     assert f'href="{reverse("login")}?next=' in html
@@ -313,7 +313,7 @@ def test_anonymous_visitors_get_a_log_in_link_and_no_log_out(client):
 def test_agents_see_the_back_office_and_log_out_as_a_post_form(client):
     client.force_login(user_with_role("agent"))
 
-    html = client.get(reverse("registry:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert reverse("backoffice:moderation") in html
     assert reverse("accounts:my-initiatives") in html
@@ -327,7 +327,7 @@ def test_agents_see_the_back_office_and_log_out_as_a_post_form(client):
 def test_retailers_see_their_space_but_not_the_back_office(client):
     client.force_login(user_with_role("retailer"))
 
-    html = client.get(reverse("registry:home")).content.decode()
+    html = client.get(reverse("catalogue:home")).content.decode()
 
     assert reverse("accounts:my-initiatives") in html
     assert reverse("backoffice:moderation") not in html
@@ -335,22 +335,22 @@ def test_retailers_see_their_space_but_not_the_back_office(client):
 
 @pytest.mark.parametrize(
     ("name", "text"),
-    [("registry:legal", "Région Occitanie"), ("registry:privacy", "CNIL")],
+    [("catalogue:legal", "Région Occitanie"), ("catalogue:privacy", "CNIL")],
 )
 def test_legal_pages_exist_in_both_languages(client, name, text):
     french = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     english = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert text in french and text in english
-    assert ("Mentions légales" if name == "registry:legal" else "Données personnelles") in french
-    assert ("Legal notice" if name == "registry:legal" else "Personal data") in english
+    assert ("Mentions légales" if name == "catalogue:legal" else "Données personnelles") in french
+    assert ("Legal notice" if name == "catalogue:legal" else "Personal data") in english
 
 
 def test_every_page_links_the_legal_pages(client):
-    html = client.get(reverse("registry:initiative-map")).content.decode()
+    html = client.get(reverse("catalogue:initiative-map")).content.decode()
 
-    assert reverse("registry:legal") in html
-    assert reverse("registry:privacy") in html
+    assert reverse("catalogue:legal") in html
+    assert reverse("catalogue:privacy") in html
 
 
 def test_the_legal_pages_give_the_operator_s_details_from_the_settings(client, settings):
@@ -360,8 +360,8 @@ def test_the_legal_pages_give_the_operator_s_details_from_the_settings(client, s
         "dpo_contact": "dpo@example.org",
     }
 
-    legal = client.get(reverse("registry:legal")).content.decode()
-    privacy = client.get(reverse("registry:privacy")).content.decode()
+    legal = client.get(reverse("catalogue:legal")).content.decode()
+    privacy = client.get(reverse("catalogue:privacy")).content.decode()
 
     assert "Hébergeur Exemple, 1 rue du Test, Toulouse" in legal
     assert 'href="mailto:contact@example.org"' in legal
@@ -378,7 +378,7 @@ def test_missing_legal_details_are_flagged_on_the_pages_and_by_the_deploy_check(
         "dpo_contact": "",
     }
 
-    legal = client.get(reverse("registry:legal")).content.decode()
+    legal = client.get(reverse("catalogue:legal")).content.decode()
     warnings = legal_details_are_given(None)
 
     assert "avant la mise en ligne" in legal

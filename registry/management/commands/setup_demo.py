@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.roles import ADMIN, AGENT, CURATOR, RETAILER, ensure_roles
 from registry.models import Initiative
-from registry.roles import ADMIN, AGENT, CURATOR, RETAILER, ensure_roles
 
 DEMO_PASSWORD = "occitanie-demo"
 # username, role, staff (admin site access), superuser

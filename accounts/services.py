@@ -1,0 +1,143 @@
+"""Writes behind accounts: sign-up and e-mail verification.
+
+Each function takes keyword-only arguments and sends its e-mails through `core.mail`, so a
+rolled-back write never leaves a stray message.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from core.mail import send_later
+from core.roles import RETAILER, ensure_roles
+
+
+def register_account(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", site_url: str
+):
+    """Create an inactive retailer account and e-mail it a verification link.
+
+    When the address already has an account, nothing is created: its owner gets an e-mail
+    saying so (or a new verification link, while the account awaits activation), and the
+    caller shows the same answer either way (no account enumeration).
+    Returns the new user, or None when the address was taken.
+    """
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    existing = User.objects.filter(email__iexact=email).first() or (
+        User.objects.filter(username__iexact=email).first()
+    )
+    if existing and not existing.is_active and existing.last_login is None and existing.email:
+        # Signed up before but never confirmed (the first e-mail got lost): a new link helps.
+        _send_verification(user=existing, site_url=site_url)
+        return None
+    if existing:
+        send_later(
+            template="accounts/email/already_registered",
+            context={
+                "user": existing,
+                "login_url": site_url + reverse("login"),
+                "reset_url": site_url + reverse("password_reset"),
+            },
+            to=[existing.email or email],
+        )
+        return None
+    user = User(
+        username=email, email=email, first_name=first_name, last_name=last_name, is_active=False
+    )
+    user.set_password(password)
+    user.full_clean()
+    with transaction.atomic():
+        try:
+            user.save()
+        except IntegrityError:  # the same address signed up twice at the same moment
+            return None
+        retailer = next(group for group in ensure_roles() if group.name == RETAILER)
+        user.groups.add(retailer)
+        _send_verification(user=user, site_url=site_url)
+    return user
+
+
+class VerificationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens of e-mail verification links, built like Django's password-reset ones.
+
+    The hash covers the password hash, the last log-in, the e-mail address and `is_active`, so a
+    link stops working once it has activated the account, once the account was used, or after
+    a password change. Links expire after PASSWORD_RESET_TIMEOUT (three days by default).
+    """
+
+    key_salt = "accounts.services.VerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+verification_tokens = VerificationTokenGenerator()
+
+
+def _send_verification(*, user, site_url: str, after_response: bool = False) -> None:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    send_later(
+        template="accounts/email/verify",
+        context={
+            "user": user,
+            "verify_url": site_url
+            + reverse("accounts:verify", args=[uidb64, verification_tokens.make_token(user)]),
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+        to=[user.email],
+        after_response=after_response,
+    )
+
+
+def resend_verification(*, email: str, site_url: str, after_response: bool = False) -> None:
+    """E-mail a new verification link to the account awaiting activation that uses `email`.
+
+    Does nothing for an unknown address or an active account; the caller answers the same
+    either way (no account enumeration), ideally with `after_response`.
+    """
+    User = get_user_model()
+    user = User.objects.filter(
+        email__iexact=email.strip(), is_active=False, last_login__isnull=True
+    ).first()
+    if user is not None:
+        _send_verification(user=user, site_url=site_url, after_response=after_response)
+
+
+def account_to_verify(*, uidb64: str, token: str):
+    """The account awaiting activation that a verification link names; None when the link is
+    forged, expired or already used, or the account is active or was used before."""
+    User = get_user_model()
+    try:
+        user = User._default_manager.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, ValidationError, User.DoesNotExist):
+        return None
+    # An inactive account that has logged in before was deactivated on purpose.
+    if user.is_active or user.last_login is not None:
+        return None
+    return user if verification_tokens.check_token(user, token) else None
+
+
+@transaction.atomic
+def activate_account(*, uidb64: str, token: str):
+    """Activate the account a verification link names. Returns it only when this call
+    activated it: a link works once, even when two requests race."""
+    user = account_to_verify(uidb64=uidb64, token=token)
+    if user is None:
+        return None
+    activated = (
+        get_user_model()
+        ._default_manager.filter(
+            pk=user.pk, is_active=False, last_login__isnull=True, password=user.password
+        )
+        .update(is_active=True)
+    )
+    if not activated:
+        return None
+    user.is_active = True
+    return user

@@ -1,0 +1,176 @@
+"""The agents' back-office (under /back-office/): moderation, claims and search."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import agent_required
+from core.urls import site_url
+from registry.models import Claim, ClaimStatus, Initiative, Status
+from registry.search import search as search_initiatives
+from registry.services import decide_claim, moderate_initiative
+
+from .forms import ClaimDecisionForm, ModerationForm, SearchForm
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@agent_required
+def home(request):
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "submitted_count": Initiative.objects.filter(status=Status.SUBMITTED).count(),
+            "claims_count": Claim.objects.awaiting_review().count(),
+        },
+    )
+
+
+@agent_required
+def moderation(request):
+    """Submitted initiatives, the longest waiting first."""
+    queue = (
+        Initiative.objects.filter(status=Status.SUBMITTED)
+        .with_references()
+        .annotate(
+            submitted_at=Max(
+                "status_changes__changed_at",
+                filter=Q(status_changes__to_status=Status.SUBMITTED),
+            )
+        )
+        .order_by("submitted_at", "created_at", "pk")
+    )
+    return render(request, "backoffice/moderation.html", {"page": _page(request, queue)})
+
+
+@agent_required
+def initiative(request, slug):
+    initiative = get_object_or_404(
+        Initiative.objects.with_references().prefetch_related("needs", "owners"), slug=slug
+    )
+    return render(
+        request,
+        "backoffice/initiative.html",
+        {
+            "initiative": initiative,
+            "history": initiative.status_changes.select_related("changed_by")[:20],
+            "claims": initiative.claims.select_related("claimant", "decided_by"),
+            "moderation_form": ModerationForm() if initiative.status == Status.SUBMITTED else None,
+        },
+    )
+
+
+@agent_required
+@require_POST
+def moderate(request, slug):
+    initiative = get_object_or_404(Initiative, slug=slug)
+    form = ModerationForm(request.POST)
+    if form.is_valid():
+        try:
+            moderate_initiative(
+                initiative=initiative,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                site_url=site_url(request),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if form.cleaned_data["decision"] == Status.VALIDATED:
+                messages.success(request, _("“%(name)s” is validated.") % {"name": initiative})
+            else:
+                messages.success(request, _("“%(name)s” is rejected.") % {"name": initiative})
+            return redirect("backoffice:moderation")
+    return render(
+        request,
+        "backoffice/initiative.html",
+        {
+            "initiative": initiative,
+            "history": initiative.status_changes.select_related("changed_by")[:20],
+            "claims": initiative.claims.select_related("claimant", "decided_by"),
+            "moderation_form": form,
+        },
+        status=400,
+    )
+
+
+@agent_required
+def claims(request):
+    pending = Claim.objects.awaiting_review().select_related("initiative", "claimant")
+    waiting_email = Claim.objects.filter(status=ClaimStatus.AWAITING_EMAIL).select_related(
+        "initiative", "claimant"
+    )
+    return render(
+        request,
+        "backoffice/claims.html",
+        {
+            "page": _page(request, pending),
+            "waiting_email": waiting_email[:50],
+            "form": ClaimDecisionForm(),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def claim_decide(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ClaimDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("backoffice:claims")
+    try:
+        decide_claim(
+            claim=claim,
+            approve=form.cleaned_data["approve"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            site_url=site_url(request),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Claim decided; the claimant is told by e-mail."))
+    return redirect("backoffice:claims")
+
+
+@agent_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    results = Initiative.objects.with_references().order_by("name", "pk")
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            # The public catalogue's search (every word, accents ignored), over all statuses,
+            # or part of the slug, an exact SIRET, or part of the public or an owner's e-mail address.
+            siret = "".join(query.split())
+            results = results.filter(
+                Q(pk__in=search_initiatives(Initiative.objects.all(), query).values("pk"))
+                | Q(slug__icontains=query)
+                | Q(siret=siret)
+                | Q(email__icontains=query)
+                | Q(pk__in=Initiative.objects.filter(owners__email__icontains=query).values("pk"))
+            )
+        if form.cleaned_data["status"]:
+            results = results.filter(status=form.cleaned_data["status"])
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "backoffice/search.html",
+        {"form": form, "page": _page(request, results), "query_string": query_string.urlencode()},
+    )

@@ -1,0 +1,96 @@
+"""The public site: home page, catalogue, map, initiative pages and the legal pages."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import FloatField
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from core.i18n import english_active
+from registry.models import Initiative
+from registry.search import key_figures, public_initiatives, with_verdict
+
+from .filters import InitiativeFilter
+
+CATALOGUE_PAGE_SIZE = 24
+MAP_LIST_PAGE_SIZE = 50
+
+
+def _filtered_page(request, page_size):
+    filterset = InitiativeFilter(request.GET, queryset=public_initiatives())
+    page = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
+    return {"filter": filterset, "page_obj": page}
+
+
+@require_GET
+def home(request):
+    return render(request, "catalogue/home.html", {"figures": key_figures()})
+
+
+@require_GET
+def initiative_list(request):
+    context = _filtered_page(request, CATALOGUE_PAGE_SIZE)
+    return render(request, "catalogue/initiative_list.html", context)
+
+
+@require_GET
+def initiative_map(request):
+    context = _filtered_page(request, MAP_LIST_PAGE_SIZE)
+    return render(request, "catalogue/initiative_map.html", context)
+
+
+@require_GET
+def map_data(request):
+    """Validated initiatives matching the catalogue filters, as GeoJSON points."""
+    queryset = with_verdict(Initiative.objects.validated()).annotate(
+        lat=Coalesce("latitude", "commune__latitude", output_field=FloatField()),
+        lng=Coalesce("longitude", "commune__longitude", output_field=FloatField()),
+    )
+    filterset = InitiativeFilter(request.GET, queryset=queryset)
+    rows = filterset.qs.filter(lat__isnull=False, lng__isnull=False).values(
+        "slug",
+        "name",
+        "type__name",
+        "type__name_en",
+        "commune__name",
+        "departement_id",
+        "verdict",
+        "lat",
+        "lng",
+    )
+    english = english_active()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
+            "properties": {
+                "name": row["name"],
+                "url": reverse("catalogue:initiative-detail", args=[row["slug"]]),
+                "type": (english and row["type__name_en"]) or row["type__name"],
+                "commune": row["commune__name"],
+                "departement": row["departement_id"],
+                "eligible": row["verdict"] == "eligible",
+            },
+        }
+        for row in rows
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_GET
+def initiative_detail(request, slug):
+    initiative = get_object_or_404(public_initiatives().prefetch_related("needs"), slug=slug)
+    return render(
+        request,
+        "catalogue/initiative_detail.html",
+        {"initiative": initiative},
+    )
+
+
+@require_GET
+def legal_page(request, template):
+    """The legal notice or the privacy page, with the operator's details from the settings."""
+    return render(request, template, {"legal": settings.LEGAL_DETAILS})
