@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
+# Apps with a gettext catalogue of their own (templates/ and config/ share locale/).
+LOCALISED_APPS := core registry assessment recommendations catalogue accounts backoffice
 
 # Django 6 needs Python 3.12 or newer; .python-version selects 3.12 under pyenv.
 PYTHON := $(shell for p in python3.13 python3.12 python3; do \
@@ -61,10 +63,10 @@ migrations-check: $(VENV)/.installed
 # Ignore patterns are "<app>/*.*", not "<app>/*": Django turns "x/*" into "x", which also
 # matches templates/x/ by folder name and would drop those templates from locale/.
 messages: $(VENV)/.installed
-	for app in registry assessment recommendations; do \
+	for app in $(LOCALISED_APPS); do \
 		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(VENV)/bin/django-admin makemessages -l fr -l en --no-obsolete -e py,html,txt); done
 	DJANGO_TESTING=true $(MANAGE) makemessages -l fr -l en --no-obsolete -e py,html,txt \
-		-i "registry/*.*" -i "assessment/*.*" -i "recommendations/*.*" -i ".venv/*" -i "tests/*" -i "scripts/*" -i "bench/*" -i "staticfiles/*"
+		$(foreach app,$(LOCALISED_APPS),-i "$(app)/*.*") -i ".venv/*" -i "tests/*" -i "scripts/*" -i "bench/*" -i "staticfiles/*"
 	DJANGO_TESTING=true $(MANAGE) compilemessages -i ".venv" --verbosity 0
 
 bench: $(VENV)/.installed

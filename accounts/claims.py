@@ -1,6 +1,5 @@
 """Claims: a retailer asks to manage a listing registered without an owner."""
 
-
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -109,4 +108,3 @@ def claim_confirm(request, token):
     except (signing.BadSignature, KeyError, Claim.DoesNotExist):
         return render(request, "accounts/claim_confirm.html", {"invalid": True}, status=400)
     return render(request, "accounts/claim_confirm.html", {"claim": claim})
-

@@ -87,12 +87,16 @@ def my_initiatives(request):
 
 
 def _editable_initiative(request, slug) -> Initiative:
-    initiative = get_object_or_404(
-        Initiative.objects.select_related("type", "commune", "departement"), slug=slug
+    """The initiative, for its owners and agents; anyone else's answers 404 like an unknown
+    slug (a 403 would tell which slugs exist, drafts included)."""
+    initiatives = (
+        Initiative.objects.all()
+        if is_agent(request.user)
+        else Initiative.objects.owned_by(request.user)
     )
-    is_owner = initiative.owners.filter(pk=request.user.pk).exists()
-    if not (is_owner or is_agent(request.user)):
-        raise PermissionDenied
+    initiative = get_object_or_404(
+        initiatives.select_related("type", "commune", "departement"), slug=slug
+    )
     if initiative.status == Status.ARCHIVED:
         raise PermissionDenied(_("An archived initiative can no longer be edited."))
     return initiative
@@ -387,5 +391,3 @@ def _search_communes(query: str, postal_code: str) -> list[dict]:
         if len(matches) == 20:
             break
     return matches
-
-

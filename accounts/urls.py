@@ -25,13 +25,21 @@ urlpatterns = [
     path("comptes/password_reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("comptes/profil/", views.profile, name="profile"),
     path("comptes/mes-initiatives/", registration.my_initiatives, name="my-initiatives"),
-    path("comptes/mes-initiatives/nouvelle/", registration.initiative_create, name="initiative-create"),
+    path(
+        "comptes/mes-initiatives/nouvelle/",
+        registration.initiative_create,
+        name="initiative-create",
+    ),
     path(
         "comptes/mes-initiatives/nouvelle/<slug:step>/",
         registration.initiative_create,
         name="initiative-create-step",
     ),
-    path("comptes/initiatives/<slug:slug>/modifier/", registration.initiative_edit, name="initiative-edit"),
+    path(
+        "comptes/initiatives/<slug:slug>/modifier/",
+        registration.initiative_edit,
+        name="initiative-edit",
+    ),
     path(
         "comptes/initiatives/<slug:slug>/modifier/<slug:step>/",
         registration.initiative_edit,

@@ -1,6 +1,5 @@
 """Accounts: log-in, sign-up, e-mail verification, password reset and profile (under /comptes/)."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -128,5 +127,3 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
-
-

@@ -131,7 +131,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: FrameworkSerializer, 404: NOT_FOUND},
     )
     @action(detail=False, methods=["get"])
-    def current(self, request):
+    def current(self, request, *args, **kwargs):  # format= from /current.json/
         framework = get_object_or_404(self.get_queryset(), status=FrameworkStatus.PUBLISHED)
         return Response(self.get_serializer(framework).data)
 

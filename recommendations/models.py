@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assessment.models import Criterion
 from core.i18n import in_active_language
 from registry.models import Initiative, InitiativeType, Need, PacteAction
 
@@ -27,10 +28,6 @@ DEFAULT_CRITERION_CODES = frozenset(
 
 def known_criterion_codes() -> frozenset[str]:
     """Every criterion code of any framework version, plus those of framework v1."""
-    try:
-        from assessment.models import Criterion  # recommendations may read assessment
-    except ImportError:  # the assessment app is not built yet
-        return DEFAULT_CRITERION_CODES
     return DEFAULT_CRITERION_CODES | frozenset(
         Criterion.objects.values_list("code", flat=True).distinct()
     )

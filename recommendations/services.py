@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.explanation import read_explanation
+from assessment.models import Criterion
+from assessment.services import assess_initiative
 from core.i18n import english_active
 from registry.models import Initiative
 
@@ -102,7 +104,6 @@ def complete_followup(
     With `answers=None` (no framework published) the follow-up is closed without re-assessment.
     A re-assessment that fails validation raises ValidationError and nothing is saved.
     """
-    from assessment.services import assess_initiative
 
     locked = _lock(followup)
     _check_transition(locked, FollowUpState.DONE)
@@ -192,7 +193,6 @@ def suggest_measures(
 def criterion_labels(codes) -> list[tuple[str, str]]:
     """(code, label in the active language) of criterion `codes`, named as in the published
     framework; codes it lacks keep their code as label."""
-    from assessment.models import Criterion
 
     english = english_active()
     names = {

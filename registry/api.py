@@ -1377,7 +1377,7 @@ class InitiativeViewSet(
         responses={200: InitiativeDetailSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
-    def change_status(self, request, slug=None):
+    def change_status(self, request, slug=None, **kwargs):  # format= from /status.json/
         initiative = self.get_object()
         serializer = StatusChangeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from assessment.models import Verdict
+
 from ..models import FollowUp, Measure
 
 register = template.Library()
@@ -48,6 +50,5 @@ def measure_badge(status: str) -> str:
 @register.filter
 def verdict_label(verdict: str) -> str:
     """The verdict ("eligible", …) in words, in the active language."""
-    from assessment.models import Verdict
 
     return Verdict(verdict).label if verdict in Verdict.values else verdict

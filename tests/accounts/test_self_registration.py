@@ -223,7 +223,7 @@ def test_a_rejected_initiative_can_be_corrected_and_sent_again(retailer_client, 
     assert initiative.status == Status.SUBMITTED
 
 
-def test_someone_else_s_initiative_cannot_be_edited_or_submitted(retailer_client):
+def test_someone_else_s_initiative_answers_404_like_an_unknown_slug(retailer_client):
     initiative = InitiativeFactory(status=Status.DRAFT, owners=[UserFactory()])
 
     edit = retailer_client.get(
@@ -231,8 +231,10 @@ def test_someone_else_s_initiative_cannot_be_edited_or_submitted(retailer_client
     )
     submit = retailer_client.post(reverse("accounts:initiative-submit", args=[initiative.slug]))
 
-    assert edit.status_code == 403
-    assert submit.status_code == 403
+    unknown = retailer_client.get(
+        reverse("accounts:initiative-edit", args=["inconnue", "identite"])
+    )
+    assert edit.status_code == submit.status_code == unknown.status_code == 404
     initiative.refresh_from_db()
     assert initiative.status == Status.DRAFT
 

@@ -275,3 +275,17 @@ def test_a_value_the_database_refuses_is_a_400_not_a_500():
 
     assert response.status_code == 400
     assert response.data["detail"]
+
+
+def test_format_suffixes_of_custom_actions_are_no_500(agent_api):
+    # /current.json and /status.json passed `format=` to actions that did not take it.
+    call_command("loaddata", "departements", "reference", "framework_v1", verbosity=0)
+    initiative = InitiativeFactory(status="draft")
+
+    current = agent_api.get("/api/v1/frameworks/current.json")
+    status = agent_api.post(
+        f"/api/v1/initiatives/{initiative.slug}/status.json", {"status": "submitted"}, format="json"
+    )
+
+    assert current.status_code == 200, current.content
+    assert status.status_code in (200, 400), status.content

@@ -114,3 +114,63 @@ def test_agents_are_not_throttled_like_anonymous_clients(agent_api, monkeypatch)
     codes = [agent_api.get("/api/v1/departements/").status_code for _ in range(3)]
 
     assert codes == [200, 200, 200]
+
+
+# --- What schemathesis found the schema got wrong (issue 11); the whole check is
+# --- tests/api/test_schemathesis.py -------------------------------------------------------------
+
+
+def schema_of(api):
+    return api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_errors_every_operation_can_give_are_documented(api):
+    paths = schema_of(api)["paths"]
+
+    create = paths["/api/v1/initiatives/"]["post"]["responses"]
+    assert {"400", "401", "403", "415", "429"} <= set(create)
+    assessments = paths["/api/v1/initiatives/{slug}/assessments/"]["get"]["responses"]
+    assert {"401", "403", "404"} <= set(assessments)
+    public = paths["/api/v1/measures/"]["get"]["responses"]
+    assert not {"401", "403"} & set(public)
+
+
+def test_who_did_it_may_be_null(api):
+    components = schema_of(api)["components"]["schemas"]
+
+    assert components["Assessment"]["properties"]["assessed_by"]["nullable"] is True
+    assert components["FollowUp"]["properties"]["recorded_by"]["nullable"] is True
+    assert components["StatusChange"]["properties"]["changed_by"]["nullable"] is True
+
+
+def test_geojson_properties_are_documented_without_the_position(api):
+    components = schema_of(api)["components"]["schemas"]
+    feature = components["GeoJSONFeature"]["properties"]["properties"]
+
+    assert feature["allOf"][0]["$ref"].endswith("/GeoJSONProperties")
+    properties = components["GeoJSONProperties"]
+    assert not {"latitude", "longitude"} & set(properties["properties"])
+    assert not {"latitude", "longitude"} & set(properties["required"])
+
+
+def test_request_bodies_say_what_the_server_refuses(api):
+    schema = schema_of(api)
+    components = schema["components"]["schemas"]
+
+    write = components["InitiativeWrite"]
+    assert write["additionalProperties"] is False
+    assert write["properties"]["name"]["minLength"] == 1
+    assert write["properties"]["commune"]["minLength"] == 1
+    assert {"type": "number"} in write["properties"]["staff_fte"]["oneOf"]
+    answers = components["AssessmentRequest"]["properties"]["answers"]
+    assert {"type": "boolean"} in answers["additionalProperties"]["anyOf"]
+    body = schema["paths"]["/api/v1/initiatives/"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json"}
+
+
+def test_paging_bounds_are_documented(api):
+    listing = schema_of(api)["paths"]["/api/v1/initiatives/"]["get"]
+    parameters = {p["name"]: p["schema"] for p in listing["parameters"]}
+
+    assert parameters["page"]["minimum"] == 1
+    assert (parameters["page_size"]["minimum"], parameters["page_size"]["maximum"]) == (1, 500)

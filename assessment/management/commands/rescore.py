@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessment.demo import demo_answers
 from assessment.models import Framework, Verdict
 from assessment.services import rescore
 
@@ -41,8 +42,6 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no framework version {framework}.")
         extra = None
         if options["demo_answers"]:
-            from assessment.demo import demo_answers
-
             extra = demo_answers
 
         started = time.perf_counter()

@@ -1,0 +1,604 @@
+"""Who may open what: every URL pattern of the project (admin and API included) × every role.
+
+The expected outcome of each pattern for each role is declared below: EXPECTED for the site and
+the API, ADMIN_PAGES and ADMIN_MODELS for the admin. A pattern no table covers fails
+`test_every_url_pattern_has_an_expectation`, so a new route cannot be forgotten.
+
+Only GET is probed. Views with side effects on GET (e-mail and claim confirmation links) are
+given invalid tokens; POST-only views answer 405 (or refuse the visitor before that).
+Path parameters are filled from the objects of `world` (one module-scoped data set).
+"""
+
+import re
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
+
+# --- roles and outcomes ---------------------------------------------------------------------
+
+ANON, OWNER, OTHER = "anonymous", "owner", "other-retailer"
+AGENT, CURATOR, ADMIN = "agent", "curator", "admin"
+ROLES = [ANON, OWNER, OTHER, AGENT, CURATOR, ADMIN]
+RETAILERS = (OWNER, OTHER)
+STAFF = (AGENT, CURATOR, ADMIN)
+
+OK, MOVED, FOUND, BAD_REQUEST, UNAUTHORIZED = 200, 301, 302, 400, 401
+FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 403, 404, 405
+LOGIN = "login"  # 302 to the site's log-in page, with ?next= back here
+ADMIN_LOGIN = "admin-login"  # 302 to the admin's log-in page
+
+
+def expect(
+    everyone=None,
+    *,
+    anon=None,
+    logged_in=None,
+    retailers=None,
+    owner=None,
+    other=None,
+    staff=None,
+    agent=None,
+    curator=None,
+    admin=None,
+) -> dict:
+    """Outcome by role; the narrower argument wins (owner over retailers over logged_in…)."""
+    outcomes = dict.fromkeys(ROLES, everyone)
+    layers = [
+        (logged_in, ROLES[1:]),
+        (retailers, RETAILERS),
+        (staff, STAFF),
+        (anon, [ANON]),
+        (owner, [OWNER]),
+        (other, [OTHER]),
+        (agent, [AGENT]),
+        (curator, [CURATOR]),
+        (admin, [ADMIN]),
+    ]
+    for outcome, roles in layers:
+        if outcome is not None:
+            outcomes.update(dict.fromkeys(roles, outcome))
+    missing = [role for role, outcome in outcomes.items() if outcome is None]
+    assert not missing, f"no outcome for {missing}"
+    return outcomes
+
+
+PUBLIC = expect(OK)
+LOGGED_IN = expect(anon=LOGIN, logged_in=OK)
+AGENTS_ONLY = expect(anon=LOGIN, retailers=FORBIDDEN, staff=OK)
+# An initiative's private pages: someone else's initiative answers 404, as an unknown slug would.
+OWNER_OR_AGENTS = expect(anon=LOGIN, owner=OK, other=NOT_FOUND, staff=OK)
+API_AGENTS_ONLY = expect(anon=UNAUTHORIZED, retailers=FORBIDDEN, staff=OK)
+ADMIN_STAFF = expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=OK)
+
+
+@dataclass
+class Rule:
+    outcomes: dict
+    # Path parameters: a value, or a function of `world`; DEFAULT_PARAMS fill the others.
+    params: dict = field(default_factory=dict)
+    why: str = ""
+
+
+def rule(outcomes, why="", **params) -> Rule:
+    return Rule(outcomes, params, why)
+
+
+DEFAULT_PARAMS = {
+    "slug": lambda w: w.own.slug,  # the owning retailer's initiative (a draft)
+    "format": "json",
+    "token": "not-a-valid-token",
+    "step": "identite",
+}
+
+# --- the site and the API, by prefix ------------------------------------------------------
+
+EXPECTED: dict[str, Rule] = {
+    # i18n: GET only redirects back (the language changes on POST).
+    "i18n/setlang/": rule(expect(FOUND)),
+    "favicon.ico": rule(expect(MOVED)),
+    # Public site
+    "": rule(PUBLIC),
+    "initiatives/": rule(PUBLIC),
+    "initiatives/<slug:slug>/": rule(PUBLIC, slug=lambda w: w.public.slug),
+    "carte/": rule(PUBLIC),
+    "carte/donnees.json": rule(PUBLIC),
+    "mentions-legales/": rule(PUBLIC),
+    "donnees-personnelles/": rule(PUBLIC),
+    # Accounts (ours)
+    "comptes/login/": rule(PUBLIC),
+    "comptes/inscription/": rule(expect(anon=OK, logged_in=FOUND)),
+    "comptes/verification/<str:token>/": rule(expect(BAD_REQUEST)),
+    "comptes/verification/nouveau-lien/": rule(PUBLIC),
+    "comptes/verification/<uidb64>/<token>/": rule(expect(BAD_REQUEST), uidb64="MQ"),
+    "comptes/profil/": rule(LOGGED_IN),
+    "comptes/mes-initiatives/": rule(LOGGED_IN),
+    "comptes/mes-initiatives/nouvelle/": rule(LOGGED_IN),
+    "comptes/mes-initiatives/nouvelle/<slug:step>/": rule(LOGGED_IN),
+    "comptes/initiatives/<slug:slug>/modifier/": rule(OWNER_OR_AGENTS),
+    "comptes/initiatives/<slug:slug>/modifier/<slug:step>/": rule(OWNER_OR_AGENTS, step="lieu"),
+    "comptes/initiatives/<slug:slug>/soumettre/": rule(expect(NOT_ALLOWED), why="POST only"),
+    "comptes/communes/": rule(LOGGED_IN),
+    "comptes/revendiquer/": rule(LOGGED_IN),
+    "comptes/revendiquer/<slug:slug>/": rule(LOGGED_IN, slug=lambda w: w.public.slug),
+    "comptes/revendication/<str:token>/": rule(expect(BAD_REQUEST)),
+    # Accounts (django.contrib.auth); its login/ is shadowed by ours, at the same address.
+    "comptes/logout/": rule(expect(NOT_ALLOWED), why="POST only"),
+    "comptes/password_change/": rule(LOGGED_IN),
+    "comptes/password_change/done/": rule(LOGGED_IN),
+    "comptes/password_reset/": rule(PUBLIC),
+    "comptes/password_reset/done/": rule(PUBLIC),
+    "comptes/reset/<uidb64>/<token>/": rule(PUBLIC, uidb64="MQ"),  # "invalid link" page
+    "comptes/reset/done/": rule(PUBLIC),
+    # Back-office: agents, curators and admins
+    "back-office/": rule(AGENTS_ONLY),
+    "back-office/moderation/": rule(AGENTS_ONLY),
+    "back-office/initiatives/": rule(AGENTS_ONLY),
+    "back-office/initiatives/<slug:slug>/": rule(AGENTS_ONLY),
+    "back-office/initiatives/<slug:slug>/moderer/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED), why="POST only"
+    ),
+    "back-office/revendications/": rule(AGENTS_ONLY),
+    "back-office/revendications/<int:pk>/decision/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED),
+        why="POST only",
+        pk=lambda w: w.claim.pk,
+    ),
+    "back-office/tableau-de-bord/": rule(AGENTS_ONLY),
+    "back-office/tableau-de-bord/<slug:chart>.csv": rule(AGENTS_ONLY, chart="statuts"),
+    # Assessment
+    "evaluation/auto-evaluation/": rule(PUBLIC),
+    "evaluation/file/": rule(AGENTS_ONLY),
+    "evaluation/initiatives/<slug:slug>/": rule(OWNER_OR_AGENTS),
+    "evaluation/initiatives/<slug:slug>/evaluer/": rule(AGENTS_ONLY),
+    # Recommendations
+    "mesures/": rule(PUBLIC),
+    "mesures/<slug:code>/": rule(PUBLIC, code=lambda w: w.measure.code),
+    "mesures/initiatives/<slug:slug>/": rule(OWNER_OR_AGENTS),
+    "mesures/initiatives/<slug:slug>/proposer/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED), why="POST only"
+    ),
+    "mesures/suivis/<int:pk>/etat/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED),
+        why="POST only",
+        pk=lambda w: w.followup.pk,
+    ),
+    "mesures/suivis/<int:pk>/terminer/": rule(AGENTS_ONLY, pk=lambda w: w.followup.pk),
+    # API: reading is public, except an unvalidated initiative (its owners and agents only)
+    "api/": rule(expect(FOUND)),
+    "api/schema/": rule(PUBLIC),
+    "api/docs/": rule(PUBLIC),
+    "api/v1/": rule(PUBLIC),
+    "api/v1/<drf_format_suffix:format>": rule(PUBLIC),
+    "api/v1/^initiatives/$": rule(PUBLIC),
+    r"api/v1/^initiatives\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^initiatives/(?P<slug>[-a-zA-Z0-9_]+)/$": rule(
+        expect(anon=NOT_FOUND, owner=OK, other=NOT_FOUND, staff=OK)
+    ),
+    r"api/v1/^initiatives/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<format>[a-z0-9]+)/?$": rule(
+        expect(anon=NOT_FOUND, owner=OK, other=NOT_FOUND, staff=OK)
+    ),
+    "api/v1/^initiatives/(?P<slug>[-a-zA-Z0-9_]+)/status/$": rule(
+        expect(NOT_ALLOWED), why="POST only"
+    ),
+    r"api/v1/^initiatives/(?P<slug>[-a-zA-Z0-9_]+)/status\.(?P<format>[a-z0-9]+)/?$": rule(
+        expect(NOT_ALLOWED), why="POST only"
+    ),
+    "api/v1/initiatives/<slug:slug>/assessments/": rule(API_AGENTS_ONLY),
+    "api/v1/initiatives/<slug:slug>/followups/": rule(API_AGENTS_ONLY),
+    "api/v1/followups/<int:pk>/state/": rule(
+        expect(anon=UNAUTHORIZED, retailers=FORBIDDEN, staff=NOT_ALLOWED),
+        why="POST only",
+        pk=lambda w: w.followup.pk,
+    ),
+    "api/v1/^frameworks/$": rule(PUBLIC),
+    r"api/v1/^frameworks\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^frameworks/current/$": rule(PUBLIC),
+    r"api/v1/^frameworks/current\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^frameworks/(?P<version>[0-9]+)/$": rule(PUBLIC, version=lambda w: w.framework.version),
+    r"api/v1/^frameworks/(?P<version>[0-9]+)\.(?P<format>[a-z0-9]+)/?$": rule(
+        PUBLIC, version=lambda w: w.framework.version
+    ),
+    "api/v1/^measures/$": rule(PUBLIC),
+    r"api/v1/^measures\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^measures/(?P<code>[A-Za-z0-9_-]+)/$": rule(PUBLIC, code=lambda w: w.measure.code),
+    r"api/v1/^measures/(?P<code>[A-Za-z0-9_-]+)\.(?P<format>[a-z0-9]+)/?$": rule(
+        PUBLIC, code=lambda w: w.measure.code
+    ),
+    "api/v1/^departements/$": rule(PUBLIC),
+    r"api/v1/^departements\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^departements/(?P<code>[^/.]+)/$": rule(PUBLIC, code="31"),
+    r"api/v1/^departements/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC, code="31"),
+    "api/v1/^types/$": rule(PUBLIC),
+    r"api/v1/^types\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^types/(?P<code>[^/.]+)/$": rule(PUBLIC, code="MAG_PROD"),
+    r"api/v1/^types/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC, code="MAG_PROD"),
+    "api/v1/^needs/$": rule(PUBLIC),
+    r"api/v1/^needs\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^needs/(?P<code>[^/.]+)/$": rule(PUBLIC, code="K_LOG"),
+    r"api/v1/^needs/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC, code="K_LOG"),
+}
+
+# Patterns that never answer, as an earlier pattern takes the same address: (route, name).
+SHADOWED = {
+    ("comptes/login/", "login"),
+    ("comptes/password_reset/", "password_reset"),
+}  # ours answer
+
+# --- the admin ------------------------------------------------------------------------------
+
+ADMIN_PAGES: dict[str, Rule] = {
+    "admin/": rule(ADMIN_STAFF),
+    "admin/login/": rule(expect(anon=OK, retailers=OK, staff=FOUND)),
+    # The admin's log-out takes POST only; visitors who are not staff are sent to the index.
+    "admin/logout/": rule(expect(anon=FOUND, retailers=FOUND, staff=NOT_ALLOWED)),
+    "admin/password_change/": rule(ADMIN_STAFF),
+    "admin/password_change/done/": rule(ADMIN_STAFF),
+    # Without its query parameters the autocomplete refuses.
+    "admin/autocomplete/": rule(expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=FORBIDDEN)),
+    "admin/jsi18n/": rule(ADMIN_STAFF),
+    "admin/r/<path:content_type_id>/<path:object_id>/": rule(
+        expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=FOUND),
+        content_type_id=lambda w: (
+            ContentType.objects.get_by_natural_key("registry", "initiative").pk
+        ),
+        object_id=lambda w: w.public.pk,
+    ),
+    "admin/^(?P<app_label>auth|authtoken|axes|registry|assessment|recommendations)/$": rule(
+        ADMIN_STAFF, app_label="registry"
+    ),
+    # Unknown admin addresses: only staff learn that they do not exist.
+    "admin/(?P<url>.*)$": rule(
+        expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=NOT_FOUND), url="no-such-page/"
+    ),
+    "admin/assessment/framework/<int:pk>/impact/": rule(
+        # Agents are sent back to the admin index; curators and admins see the impact.
+        expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, agent=FOUND, curator=OK, admin=OK),
+        pk=lambda w: w.draft_framework.pk,
+    ),
+}
+
+# What each role may do with each model in the admin: (v)iew, (a)dd, (c)hange, (d)elete.
+# Roles not named may do nothing (the admin answers 403 inside, or sends non-staff to log in).
+REFERENCE_RIGHTS = {AGENT: "v", CURATOR: "vacd", ADMIN: "vacd"}
+ADMIN_MODELS: dict[str, dict[str, str]] = {
+    "auth.group": {ADMIN: "vacd"},
+    "auth.user": {ADMIN: "vacd"},
+    "authtoken.tokenproxy": {ADMIN: "vacd"},
+    "axes.accessattempt": {ADMIN: "vcd"},
+    "axes.accesslog": {ADMIN: "vcd"},
+    "axes.accessfailurelog": {ADMIN: "vcd"},
+    "registry.departement": REFERENCE_RIGHTS,
+    "registry.commune": REFERENCE_RIGHTS,
+    "registry.productcategory": REFERENCE_RIGHTS,
+    "registry.pacteorientation": REFERENCE_RIGHTS,
+    "registry.initiativetype": REFERENCE_RIGHTS,
+    "registry.label": REFERENCE_RIGHTS,
+    "registry.need": REFERENCE_RIGHTS,
+    "registry.pacteaction": REFERENCE_RIGHTS,
+    "registry.initiative": {AGENT: "vc", CURATOR: "vc", ADMIN: "vacd"},
+    "registry.statuschange": {AGENT: "v", CURATOR: "v", ADMIN: "vcd"},
+    # Frameworks and criteria are the curators'; the probed framework is a draft.
+    "assessment.framework": {CURATOR: "vacd", ADMIN: "vacd"},
+    "assessment.criterion": {CURATOR: "vacd", ADMIN: "vacd"},
+    "assessment.assessment": {AGENT: "v", CURATOR: "v", ADMIN: "v"},  # read-only
+    "recommendations.measure": {AGENT: "v", CURATOR: "vacd", ADMIN: "vacd"},
+    "recommendations.followup": {AGENT: "vac", CURATOR: "vac", ADMIN: "vacd"},
+    "recommendations.followupevent": {ADMIN: "vacd"},
+}
+ADMIN_MODEL_PAGES = {  # route suffix → the rights that open it
+    "": "vc",
+    "add/": "a",
+    "<path:object_id>/history/": "vc",
+    "<path:object_id>/delete/": "d",
+    "<path:object_id>/change/": "vc",
+}
+
+
+def _admin_model_rules() -> dict[str, Rule]:
+    rules = {}
+    for label, rights in ADMIN_MODELS.items():
+        prefix = "admin/" + label.replace(".", "/") + "/"
+        for suffix, needed in ADMIN_MODEL_PAGES.items():
+            outcomes = expect(
+                anon=ADMIN_LOGIN,
+                retailers=ADMIN_LOGIN,
+                **{
+                    role: OK if set(rights.get(role, "")) & set(needed) else FORBIDDEN
+                    for role in STAFF
+                },
+            )
+            rules[prefix + suffix] = rule(outcomes, object_id=_admin_object(label))
+        # <id>/ only redirects to <id>/change/, whatever the staff member may do there.
+        rules[prefix + "<path:object_id>/"] = rule(
+            expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=FOUND),
+            object_id=_admin_object(label),
+        )
+    rules["admin/auth/user/<id>/password/"] = rule(
+        expect(
+            anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, agent=FORBIDDEN, curator=FORBIDDEN, admin=OK
+        ),
+        id=lambda w: w.users[OWNER].pk,
+    )
+    return rules
+
+
+def _admin_object(label):
+    return lambda w: w.admin_objects[label].pk
+
+
+ALL_RULES = {**EXPECTED, **ADMIN_PAGES, **_admin_model_rules()}
+
+# --- walking the URL configuration ----------------------------------------------------------
+
+
+@dataclass
+class Route:
+    route: str  # the patterns' texts joined, as ResolverMatch.route gives it
+    name: str | None
+    segments: list  # the pattern objects from the root to this one
+
+
+def walk(patterns=None, segments=()) -> list[Route]:
+    routes = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        chain = [*segments, pattern.pattern]
+        if isinstance(pattern, URLResolver):
+            routes += walk(pattern.url_patterns, chain)
+        elif isinstance(pattern, URLPattern):
+            routes.append(Route("".join(str(p) for p in chain), pattern.name, chain))
+    return routes
+
+
+ROUTES = walk()
+
+
+def _substitute_groups(regex: str, values: dict) -> str:
+    """A regex pattern's text with each named group replaced by its value."""
+    out, index = [], 0
+    while (start := regex.find("(?P<", index)) != -1:
+        out.append(regex[index:start])
+        name = regex[start + 4 : regex.index(">", start)]
+        depth, end = 0, start
+        while True:  # the group's closing parenthesis
+            char = regex[end]
+            if char == "\\":
+                end += 2
+                continue
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            end += 1
+            if depth == 0:
+                break
+        out.append(str(values[name]))
+        index = end
+    out.append(regex[index:])
+    text = "".join(out)
+    return text.replace("^", "").replace("$", "").replace("/?", "/").replace("\\.", ".")
+
+
+def build_url(route: Route, values: dict) -> str:
+    parts = []
+    for pattern in route.segments:
+        if isinstance(pattern, RoutePattern):
+            text = str(pattern)
+            for name, converter in pattern.converters.items():
+                text = re.sub(rf"<[^<>:]*:?{name}>", str(converter.to_url(values[name])), text)
+            parts.append(text)
+        else:
+            parts.append(_substitute_groups(pattern.regex.pattern, values))
+    return "/" + "".join(parts)
+
+
+def params_of(route: Route) -> list[str]:
+    names = []
+    for pattern in route.segments:
+        if isinstance(pattern, RoutePattern):
+            names += list(pattern.converters)
+        else:
+            names += list(pattern.regex.groupindex)
+    return names
+
+
+def url_for(route: Route, world) -> str:
+    params = {**DEFAULT_PARAMS, **ALL_RULES[route.route].params}
+    values = {}
+    for name in params_of(route):
+        value = params[name]
+        values[name] = value(world) if callable(value) else value
+    return build_url(route, values)
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One data set for the whole module, rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token, TokenProxy
+
+    from assessment.services import assess_initiative
+    from core.roles import ADMIN as ADMIN_ROLE
+    from core.roles import AGENT as AGENT_ROLE
+    from core.roles import CURATOR as CURATOR_ROLE
+    from core.roles import RETAILER
+    from recommendations.services import propose_measure
+    from registry.models import Initiative, PacteOrientation, Status, StatusChange
+    from tests.assessment.conftest import FULL_ANSWERS, small_framework
+    from tests.factories import (
+        ClaimFactory,
+        CriterionFactory,
+        InitiativeFactory,
+        LabelFactory,
+        MeasureFactory,
+        NeedFactory,
+        PacteActionFactory,
+        ProductCategoryFactory,
+        user_with_role,
+    )
+
+    users = {
+        OWNER: user_with_role(RETAILER, username="owner@example.org"),
+        OTHER: user_with_role(RETAILER, username="other@example.org"),
+        AGENT: user_with_role(AGENT_ROLE, username="agent@example.org", is_staff=True),
+        CURATOR: user_with_role(CURATOR_ROLE, username="curator@example.org", is_staff=True),
+        ADMIN: user_with_role(
+            ADMIN_ROLE, username="admin@example.org", is_staff=True, is_superuser=True
+        ),
+    }
+    framework = small_framework(version=1)
+    draft_framework = small_framework(version=2, status="draft")
+    need = NeedFactory()
+    own = InitiativeFactory(name="Chez le propriétaire", status=Status.DRAFT, owners=[users[OWNER]])
+    own.needs.set([need])
+    InitiativeFactory(name="Chez l'autre", owners=[users[OTHER]])
+    public = InitiativeFactory(name="Marché public", email="contact@marche.example.org")
+    assessment = assess_initiative(initiative=own, answers=FULL_ANSWERS, assessed_by=users[AGENT])
+    measure = MeasureFactory(code="TSTM1", needs=[need])
+    followup = propose_measure(initiative=own, measure=measure, by=users[AGENT])
+    claim = ClaimFactory(initiative=public, claimant=users[OTHER])
+    status_change = StatusChange.objects.create(
+        initiative=public, from_status=Status.SUBMITTED, to_status=Status.VALIDATED
+    )
+    attempt = {
+        "user_agent": "test",
+        "ip_address": "192.0.2.1",
+        "username": "someone@example.org",
+        "http_accept": "*/*",
+        "path_info": "/comptes/login/",
+    }
+    pacte_action = PacteActionFactory()
+    admin_objects = {
+        "auth.group": Group.objects.get(name=AGENT_ROLE),
+        "auth.user": users[OWNER],
+        # The admin knows tokens by their user's id (TokenProxy.pk).
+        "authtoken.tokenproxy": TokenProxy.objects.get(
+            key=Token.objects.create(user=users[ADMIN]).key
+        ),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            **attempt, get_data="", post_data="", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(**attempt),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(**attempt),
+        "registry.departement": own.departement,
+        "registry.commune": own.commune,
+        "registry.productcategory": ProductCategoryFactory(),
+        "registry.pacteorientation": PacteOrientation.objects.get_or_create(
+            code="O1", defaults={"name": "Orientation 1"}
+        )[0],
+        "registry.initiativetype": own.type,
+        "registry.label": LabelFactory(),
+        "registry.need": need,
+        "registry.pacteaction": pacte_action,
+        "registry.initiative": own,
+        "registry.statuschange": status_change,
+        "assessment.framework": draft_framework,
+        "assessment.criterion": CriterionFactory(framework=draft_framework, code="K99"),
+        "assessment.assessment": assessment,
+        "recommendations.measure": measure,
+        "recommendations.followup": followup,
+        "recommendations.followupevent": followup.events.get(),
+    }
+    assert Initiative.objects.count() == 3
+    sessions = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return SimpleNamespace(
+        users=users,
+        sessions=sessions,
+        own=own,
+        public=public,
+        framework=framework,
+        draft_framework=draft_framework,
+        measure=measure,
+        followup=followup,
+        claim=claim,
+        admin_objects=admin_objects,
+    )
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_an_expectation():
+    unexpected = [
+        f"{r.route}  (name: {r.name})"
+        for r in ROUTES
+        if r.route not in ALL_RULES and (r.route, r.name) not in SHADOWED
+    ]
+    assert not unexpected, (
+        "URL patterns without an expected outcome per role (add them to the tables of "
+        "tests/security/test_permission_matrix.py):\n" + "\n".join(unexpected)
+    )
+
+
+def test_every_expectation_names_an_existing_pattern():
+    known = {r.route for r in ROUTES}
+    stale = sorted(set(ALL_RULES) - known) + sorted(
+        f"{route} (KNOWN_ISSUES)" for route, _role in KNOWN_ISSUES if route not in known
+    )
+    assert not stale, "Expectations for patterns that no longer exist:\n" + "\n".join(stale)
+
+
+# Cells known to differ from the table, each to be fixed where it lives. Strict: once fixed,
+# the cell passes, the xfail fails, and its line here goes.
+KNOWN_ISSUES: dict[tuple[str, str], str] = {}
+
+PROBES = [
+    pytest.param(
+        route,
+        role,
+        id=f"{role}:{route.route or '/'}",
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_ISSUES[route.route, role])]
+        if (route.route, role) in KNOWN_ISSUES
+        else [],
+    )
+    for route in ROUTES
+    if route.route in ALL_RULES and (route.route, route.name) not in SHADOWED
+    for role in ROLES
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role"), PROBES)
+def test_permission_matrix(client, world, route, role):
+    url = url_for(route, world)
+    # ResolverMatch.route drops the ^ of included regexes.
+    assert resolve(url).route == route.route.replace("/^", "/"), f"{url}: another pattern"
+    if role != ANON:  # a session opened once for the module
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+
+    response = client.get(url)
+
+    expected = ALL_RULES[route.route].outcomes[role]
+    actual = response.status_code
+    location = response.get("Location", "")
+    if expected == LOGIN:
+        assert (actual, location.split("?")[0]) == (FOUND, reverse("login")), url
+    elif expected == ADMIN_LOGIN:
+        assert (actual, location.split("?")[0]) == (FOUND, reverse("admin:login")), url
+    else:
+        assert actual == expected, f"GET {url} as {role}: {actual} {location}"
+
+
+@pytest.mark.parametrize(("route", "name"), sorted(SHADOWED))
+def test_shadowed_patterns_are_really_shadowed(route, name):
+    names = [r.name for r in ROUTES if r.route == route]
+    assert name in names, "not a pattern any more: remove it from SHADOWED"
+    assert resolve("/" + route).view_name != name
