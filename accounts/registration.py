@@ -25,9 +25,10 @@ from core.permissions import retailer_required
 from core.roles import is_agent
 from registry.models import SOURCING_FIELDS, Claim, Commune, Initiative, Status
 from registry.services import (
+    M2M_FIELDS,
     RE_MODERATION_FIELDS,
     ConcurrencyConflict,
-    create_draft,
+    create_initiative,
     submit_initiative,
     update_initiative,
 )
@@ -125,7 +126,11 @@ def initiative_create(request, step="identite"):
             data = {**identity.cleaned_data, **form.cleaned_data}
             data.pop("version", None)
             try:
-                initiative = create_draft(data=data, owner=request.user)
+                initiative = create_initiative(
+                    initiative=Initiative(**{k: v for k, v in data.items() if k not in M2M_FIELDS}),
+                    relations={k: v for k, v in data.items() if k in M2M_FIELDS},
+                    owner=request.user,
+                )
             except ValidationError as error:
                 # Rare: someone registered the same SIRET meanwhile.
                 form.add_error(None, error)

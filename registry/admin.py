@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.urls import site_url
 
 from .models import (
     SOURCING_FIELDS,
@@ -17,7 +21,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .services import change_status
+from .services import change_status, create_initiative, moderate_initiative, update_initiative
 
 admin.site.site_header = _("Circuits courts Occitanie — administration")
 admin.site.site_title = _("Circuits courts Occitanie")
@@ -81,15 +85,51 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class ReasonForm(forms.Form):
+    """The reason an agent gives for moving initiatives from the admin (shown to the owners)."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
 def _transition_action(to_status: str, description):
-    """An admin action moving the selected initiatives to `to_status` through the workflow."""
+    """An admin action moving the selected initiatives to `to_status` through the same services
+    as the back-office: it first asks for a reason (required to reject), and validating or
+    rejecting e-mails the owners."""
 
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
+        form = ReasonForm(
+            request.POST if "apply" in request.POST else None,
+            required=to_status == Status.REJECTED,
+        )
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/registry/initiative/transition.html",
+                {
+                    **modeladmin.admin_site.each_context(request),
+                    "title": description,
+                    "opts": modeladmin.model._meta,
+                    "form": form,
+                    "initiatives": queryset,
+                    "action": request.POST["action"],
+                    "to_status": Status(to_status).label,
+                },
+            )
         moved, refused = 0, []
         for initiative in queryset:
             try:
-                change_status(initiative=initiative, to_status=to_status, by=request.user)
+                _move(
+                    initiative,
+                    to_status,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    site_url=site_url(request),
+                )
                 moved += 1
             except ValidationError as error:
                 refused.append(f"{initiative}: {' '.join(error.messages)}")
@@ -106,13 +146,50 @@ def _transition_action(to_status: str, description):
             )
         for message in refused:
             modeladmin.message_user(request, message, messages.WARNING)
+        return None
 
     action.__name__ = f"move_to_{to_status}"
     return action
 
 
+def _move(initiative, to_status, *, by, reason, site_url):
+    if to_status in (Status.VALIDATED, Status.REJECTED):
+        moderate_initiative(
+            initiative=initiative, decision=to_status, by=by, reason=reason, site_url=site_url
+        )
+    else:
+        change_status(initiative=initiative, to_status=to_status, by=by, reason=reason)
+
+
+class InitiativeAdminForm(forms.ModelForm):
+    """The admin's form carries the version it started from, like every other edit form."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Initiative
+        fields = []  # InitiativeAdmin.fieldsets choose them
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("expected_version") != self.instance.version:
+            raise ValidationError(
+                _(
+                    "Someone saved this initiative while you were editing it. Open it again "
+                    "to see their changes, then make yours."
+                ),
+                code="conflict",
+            )
+        return cleaned
+
+
 @admin.register(Initiative)
 class InitiativeAdmin(admin.ModelAdmin):
+    form = InitiativeAdminForm
     list_display = ["name", "type", "commune", "departement", "status", "updated_at"]
     list_filter = ["status", "departement", "type", "legal_form", "labels", "needs"]
     search_fields = ["name", "slug", "siret", "commune__name", "summary"]
@@ -165,8 +242,27 @@ class InitiativeAdmin(admin.ModelAdmin):
             {"fields": SOURCING_FIELDS},
         ),
         (_("Needs and obstacles"), {"fields": ["needs"]}),
-        (_("Workflow"), {"fields": ["status", "owners", "created_at", "updated_at"]}),
+        (
+            _("Workflow"),
+            {"fields": ["status", "owners", "created_at", "updated_at", "expected_version"]},
+        ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Saves go through the registry's services, as on the site and in the API."""
+        fields = [name for name in form.changed_data if name not in ("expected_version", "owners")]
+        if not change:
+            create_initiative(initiative=obj, relations={}, owner=None)
+            return
+        changes = {name: form.cleaned_data[name] for name in fields}
+        saved, _changed = update_initiative(
+            initiative=obj,
+            changes=changes,
+            expected_version=form.cleaned_data["expected_version"],
+            by=request.user,
+            moderated=False,
+        )
+        obj.version = saved.version
 
 
 @admin.register(StatusChange)

@@ -153,16 +153,18 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_draft(*, data: dict, owner) -> Initiative:
-    """Save a new initiative as a draft owned by `owner` (many-to-many values included)."""
-    scalars = {k: v for k, v in data.items() if k not in M2M_FIELDS}
-    initiative = Initiative(**scalars, status=Status.DRAFT, slug=unique_slug(data["name"]))
+def create_initiative(*, initiative: Initiative, relations: dict, owner=None) -> Initiative:
+    """Save a new `initiative` (unsaved instance) as a draft, with a unique slug when it has
+    none, its many-to-many `relations` ({"products": [...], ...}) and `owner` if given."""
+    initiative.status = Status.DRAFT
+    if not initiative.slug:
+        initiative.slug = unique_slug(initiative.name)
     initiative.full_clean()
     initiative.save()
-    for name in M2M_FIELDS:
-        if name in data:
-            getattr(initiative, name).set(data[name])
-    initiative.owners.add(owner)
+    for name, values in relations.items():
+        getattr(initiative, name).set(values)
+    if owner is not None:
+        initiative.owners.add(owner)
     return initiative
 
 

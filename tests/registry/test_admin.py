@@ -44,20 +44,93 @@ def test_the_initiative_change_page_answers(admin_client, initiative):
     assert "SIRET" in response.content.decode()
 
 
-def test_the_validate_action_moves_submitted_initiatives_and_records_who(admin_client, initiative):
-    draft = InitiativeFactory(status=Status.DRAFT)
-
+def test_the_validate_action_asks_for_a_reason_before_moving_anything(admin_client, initiative):
     response = admin_client.post(
         reverse("admin:registry_initiative_changelist"),
-        {"action": "move_to_validated", "_selected_action": [initiative.pk, draft.pk]},
-        follow=True,
+        {"action": "move_to_validated", "_selected_action": [initiative.pk]},
     )
+
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()
+    assert Initiative.objects.get(pk=initiative.pk).status == Status.SUBMITTED
+
+
+def test_the_validate_action_moves_submitted_initiatives_and_mails_the_owners(
+    admin_client, initiative, mailoutbox, django_capture_on_commit_callbacks
+):
+    initiative.owners.add(UserFactory(email="shop@example.fr"))
+    draft = InitiativeFactory(status=Status.DRAFT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:registry_initiative_changelist"),
+            {
+                "action": "move_to_validated",
+                "_selected_action": [initiative.pk, draft.pk],
+                "apply": "1",
+                "reason": "Vérifié sur place.",
+            },
+            follow=True,
+        )
 
     assert response.status_code == 200
     assert Initiative.objects.get(pk=initiative.pk).status == Status.VALIDATED
     assert Initiative.objects.get(pk=draft.pk).status == Status.DRAFT  # refused, with a warning
-    assert StatusChange.objects.get().changed_by.username == "admin"
-    assert "ne peut pas passer" in response.content.decode()
+    change = StatusChange.objects.get()
+    assert (change.changed_by.username, change.reason) == ("admin", "Vérifié sur place.")
+    assert "Seule une initiative soumise" in response.content.decode()
+    assert [message.to for message in mailoutbox] == [["shop@example.fr"]]
+
+
+def test_the_reject_action_needs_a_reason(admin_client, initiative):
+    response = admin_client.post(
+        reverse("admin:registry_initiative_changelist"),
+        {"action": "move_to_rejected", "_selected_action": [initiative.pk], "apply": "1"},
+    )
+
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" in response.content.decode()
+    assert Initiative.objects.get(pk=initiative.pk).status == Status.SUBMITTED
+
+
+def _change_form_data(initiative, **changes):
+    data = {
+        "name": initiative.name,
+        "slug": initiative.slug,
+        "type": initiative.type_id,
+        "legal_form": initiative.legal_form,
+        "summary": initiative.summary,
+        "siret": initiative.siret,
+        "address": initiative.address,
+        "postal_code": initiative.postal_code,
+        "commune": initiative.commune_id,
+        "expected_version": initiative.version,
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        **changes,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_an_admin_save_goes_through_the_services_and_bumps_the_version(admin_client, initiative):
+    url = reverse("admin:registry_initiative_change", args=[initiative.pk])
+
+    response = admin_client.post(url, _change_form_data(initiative, name="Nouveau nom"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    saved = Initiative.objects.get(pk=initiative.pk)
+    assert (saved.name, saved.version) == ("Nouveau nom", initiative.version + 1)
+
+
+def test_an_admin_save_over_someone_else_s_is_refused(admin_client, initiative):
+    url = reverse("admin:registry_initiative_change", args=[initiative.pk])
+    Initiative.objects.filter(pk=initiative.pk).update(version=initiative.version + 1)
+
+    response = admin_client.post(url, _change_form_data(initiative, name="Nouveau nom"))
+
+    assert response.status_code == 200
+    assert "pendant que vous" in response.content.decode()
+    assert Initiative.objects.get(pk=initiative.pk).name == initiative.name
 
 
 def test_the_admin_is_closed_to_a_retailer(client):
