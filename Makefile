@@ -13,7 +13,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test test-fast e2e-deps lint migrations-check messages bench clean help
+.PHONY: manage token run test test-fast e2e-deps lint migrations-check messages bench clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -21,6 +21,8 @@ help:
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects PostgreSQL)"
 	@echo "make lint   - ruff, bandit (security), migrations check"
 	@echo "make bench  - benchmarks (tables printed)"
+	@echo "make manage CMD=\"...\" - any management command on the local set-up"
+	@echo "make token NAME=agent   - an API token for a demo account"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -38,6 +40,14 @@ run: $(VENV)/.installed
 	# Assess demo initiatives that have no current assessment yet (idempotent).
 	DJANGO_DEBUG=true $(MANAGE) rescore --missing-only --demo-answers
 	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Any management command against the local set-up, e.g. make manage CMD="setup_demo --reload".
+manage: $(VENV)/.installed
+	DJANGO_DEBUG=true $(MANAGE) $(CMD)
+
+# An API token for a demo account: make token NAME=agent (prints the key).
+token: $(VENV)/.installed
+	@DJANGO_DEBUG=true $(MANAGE) drf_create_token $(or $(NAME),agent)
 
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
 e2e-deps:

@@ -13,13 +13,22 @@ from registry.models import Status
 PAGE_SIZE = 20
 
 
+# Orderings agents may choose on the measures list (?sort=…); everyone else reads it by code.
+AGENT_SORTS = {
+    "code": ("code",),
+    "reach": ("-need_initiatives", "code"),
+    "-reach": ("need_initiatives", "code"),
+}
+
+
 def with_agent_counts(queryset):
     """Annotate what agents see on measures: initiatives declaring a need the measure
-    addresses (archived ones left out) and follow-ups by state, in the same query."""
+    addresses (validated ones only: drafts, rejected and archived ones are not the Region's
+    to serve) and follow-ups by state, in the same query."""
     counts = {
         "need_initiatives": Count(
             "needs__initiatives",
-            filter=~Q(needs__initiatives__status=Status.ARCHIVED),
+            filter=Q(needs__initiatives__status=Status.VALIDATED),
             distinct=True,
         )
     }
@@ -38,7 +47,9 @@ def measure_list(request):
     measure_filter = MeasureFilter(
         request.GET, queryset=queryset.with_references(), show_all_statuses=agent
     )
-    page = Paginator(measure_filter.qs.order_by("code"), PAGE_SIZE).get_page(
+    sort = request.GET.get("sort") if agent else None
+    ordering = AGENT_SORTS.get(sort, ("code",))
+    page = Paginator(measure_filter.qs.order_by(*ordering), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -51,6 +62,7 @@ def measure_list(request):
             "page_obj": page,
             "measures": page.object_list,
             "is_agent": agent,
+            "sort": sort if sort in AGENT_SORTS else "code",
             "query_string": query.urlencode(),
         },
     )

@@ -186,10 +186,10 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 
-# Django 6.1 mailers: console in debug, SMTP otherwise (the test runner swaps in locmem).
+# Django 6.1 mailers: the console in debug, SMTP otherwise (the test runner swaps in locmem).
 _email_backend = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "core.mail_console.EmailBackend"  # links printed whole, not quoted-printable
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
