@@ -66,7 +66,7 @@ def initiative_recommendations(request, slug):
     )
     followed = {f.measure_id for f in followups if f.state != FollowUpState.DECLINED}
     suggestions = services.suggest_measures(
-        initiative=initiative, assessment=assessment, exclude=followed
+        initiative=initiative, assessment=assessment, exclude=followed, public_only=not agent
     )
     return render(
         request,

@@ -173,12 +173,17 @@ def measure_infos(measures) -> list[MeasureInfo]:
 
 
 def suggest_measures(
-    *, initiative: Initiative, assessment=None, exclude=()
+    *, initiative: Initiative, assessment=None, exclude=(), public_only: bool = False
 ) -> list[tuple[Measure, Suggestion]]:
-    """Ranked suggestions for `initiative`, each with its Measure row."""
+    """Ranked suggestions for `initiative`, each with its Measure row.
+
+    `public_only` keeps the measures the public catalogue shows (adopted or in place): owners
+    are not offered what the Région has only proposed.
+    """
+    candidates = Measure.objects.public() if public_only else Measure.objects.suggestible()
     measures = {
         m.code: m
-        for m in Measure.objects.suggestible().prefetch_related(
+        for m in candidates.prefetch_related(
             "needs", "target_types", "pacte_actions"
         )
     }
