@@ -17,8 +17,9 @@ from core.roles import is_agent, is_curator
 
 from . import engine
 from .config_form import CriterionAdminForm, describe
+from .impact import preview_impact
 from .models import LOCKED_MESSAGE, Assessment, Criterion, Framework, FrameworkStatus, Verdict
-from .services import duplicate_framework, preview_impact, publish_framework, published_framework
+from .services import duplicate_framework, publish_framework, published_framework
 
 
 class CuratorOnly:

@@ -25,6 +25,8 @@ class ExplanationRow:
     eliminatory_failed: bool
     explanation_fr: str
     explanation_en: str
+    public_fr: str = ""
+    public_en: str = ""
 
     @property
     def eliminatory(self) -> bool:
@@ -37,6 +39,11 @@ class ExplanationRow:
     def text(self, *, english: bool) -> str:
         """Why this criterion scored as it did, in the reader's language."""
         return self.explanation_en if english else self.explanation_fr
+
+    def public_text(self, *, english: bool) -> str:
+        """The explanation for the public page: no private figures (empty for assessments
+        stored before public texts existed; the page then shows the points alone)."""
+        return self.public_en if english else self.public_fr
 
     def public(self) -> dict:
         """The row as published: everything but the answer given (which may be private)."""
@@ -72,6 +79,8 @@ def read_explanation(stored) -> list[ExplanationRow]:
             eliminatory_failed=bool(row.get("eliminatory_failed")),
             explanation_fr=row.get("explanation_fr") or "",
             explanation_en=row.get("explanation_en") or "",
+            public_fr=row.get("public_fr") or "",
+            public_en=row.get("public_en") or "",
         )
         for row in stored or []
         if isinstance(row, dict) and "code" in row

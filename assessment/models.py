@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.i18n import english_active, in_active_language
 from registry.models import Initiative, PacteAction, PacteOrientation
 
-from . import engine
+from . import engine, questions
 from .fields import StoredJSONField
 
 
@@ -25,10 +25,10 @@ class CriterionKind(models.TextChoices):
 
 
 class QuestionKind(models.TextChoices):
-    YES_NO = engine.YES_NO, _("Yes / no")
-    NUMBER = engine.NUMBER, _("Number (bands or threshold)")
-    SINGLE_CHOICE = engine.SINGLE_CHOICE, _("Single choice")
-    MULTIPLE_CHOICE = engine.MULTIPLE_CHOICE, _("Multiple choice")
+    YES_NO = questions.YES_NO, _("Yes / no")
+    NUMBER = questions.NUMBER, _("Number (bands or threshold)")
+    SINGLE_CHOICE = questions.SINGLE_CHOICE, _("Single choice")
+    MULTIPLE_CHOICE = questions.MULTIPLE_CHOICE, _("Multiple choice")
 
 
 class Verdict(models.TextChoices):
@@ -38,7 +38,7 @@ class Verdict(models.TextChoices):
 
 
 class PrefillSource(models.TextChoices):
-    """Registry facts an answer can be pre-filled from (see services.PREFILLERS)."""
+    """Registry facts an answer can be pre-filled from (see prefill.PREFILLERS)."""
 
     IN_OCCITANIE = "in_occitanie", _("Commune's département is in Occitanie")
     LEGAL_ID = "legal_id", _("SIRET or RNA number given")

@@ -25,6 +25,7 @@ def _rows(explanation: list[dict]) -> list[dict]:
             "missing": row.missing,
             "failed": row.eliminatory_failed,
             "text": row.text(english=english),
+            "public_text": row.public_text(english=english),
         }
         for row in read_explanation(explanation)
     ]

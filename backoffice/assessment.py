@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.forms import AnswersForm, attach_engine_errors, framework_criteria
+from assessment.prefill import load_framework, starting_answers
 from assessment.presentation import result_context
+from assessment.queries import with_current_assessment
 from assessment.services import (
     assess_initiative as record_assessment,
 )
 from assessment.services import (
     evaluate_answers,
-    load_framework,
     published_framework,
-    starting_answers,
 )
 from core.permissions import agent_required
 from recommendations import services
@@ -67,8 +67,7 @@ def assess_initiative(request, slug):
 @require_GET
 def queue(request):
     initiatives = (
-        Initiative.objects.validated()
-        .with_current_assessment()
+        with_current_assessment(Initiative.objects.validated())
         .filter(Q(verdict__isnull=True) | Q(verdict="incomplete"))
         .select_related("commune", "type")
         .order_by("created_at", "pk")
@@ -155,9 +154,7 @@ def complete_followup(request, pk):
             attach_engine_errors(form, error)
         else:
             messages.success(request, _("Follow-up marked done; the initiative was re-assessed."))
-            return redirect(
-                "accounts:initiative-recommendations", slug=followup.initiative.slug
-            )
+            return redirect("accounts:initiative-recommendations", slug=followup.initiative.slug)
     return render(
         request,
         "backoffice/followup_complete.html",

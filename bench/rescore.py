@@ -1,4 +1,4 @@
-"""Benchmark of bulk re-scoring (`assessment.services.rescore`).
+"""Benchmark of bulk re-scoring (`assessment.rescore.rescore`).
 
 Creates N validated initiatives in a throw-away test database, then times two passes of
 re-scoring under framework v1: the first assesses everything from registry facts (plus the demo
@@ -53,7 +53,7 @@ def _measure(n: int) -> dict:
 
     from assessment.demo import demo_answers
     from assessment.models import Assessment, Framework
-    from assessment.services import rescore
+    from assessment.rescore import rescore
     from registry.models import Commune, Departement, Initiative, InitiativeType, Status
 
     Assessment.objects.all().delete()

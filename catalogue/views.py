@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from assessment.queries import with_current_assessment
 from core.i18n import english_active
 from registry.models import Initiative
-from registry.search import key_figures, public_initiatives, with_verdict
 
 from .filters import InitiativeFilter
+from .queries import key_figures, public_initiatives
 
 CATALOGUE_PAGE_SIZE = 24
 MAP_LIST_PAGE_SIZE = 50
@@ -45,7 +46,7 @@ def initiative_map(request):
 @require_GET
 def map_data(request):
     """Validated initiatives matching the catalogue filters, as GeoJSON points."""
-    queryset = with_verdict(Initiative.objects.validated()).annotate(
+    queryset = with_current_assessment(Initiative.objects.validated()).annotate(
         lat=Coalesce("latitude", "commune__latitude", output_field=FloatField()),
         lng=Coalesce("longitude", "commune__longitude", output_field=FloatField()),
     )
@@ -92,5 +93,6 @@ def initiative_detail(request, slug):
 
 @require_GET
 def legal_page(request, template):
-    """The legal notice or the privacy page, with the operator's details from the settings."""
+    """The legal notice, the privacy page or the accessibility statement, with the operator's
+    details from the settings."""
     return render(request, template, {"legal": settings.LEGAL_DETAILS})

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,12 @@ class ReferenceItem(models.Model):
 class Departement(models.Model):
     code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        help_text=_("Simplified boundary: a GeoJSON geometry in longitude, latitude."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -70,6 +76,12 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        help_text=_("Simplified boundary: a GeoJSON geometry in longitude, latitude."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -207,27 +219,6 @@ class InitiativeQuerySet(models.QuerySet):
 
     def owned_by(self, user):
         return self.filter(owners=user)
-
-    def with_current_assessment(self):
-        """Annotate `verdict`, `score`, `max_score` and `framework_version` of the current
-        assessment (None when the initiative has none).
-
-        The registry does not import the assessment app: it follows its reverse relation
-        `assessments`, whose rows carry `is_current` (one current row per initiative at most).
-        """
-        return self.annotate(
-            current_assessment=FilteredRelation(
-                "assessments", condition=Q(assessments__is_current=True)
-            ),
-            verdict=F("current_assessment__verdict"),
-            score=F("current_assessment__score"),
-            max_score=F("current_assessment__max_score"),
-            framework_version=F("current_assessment__framework__version"),
-        )
-
-    def eligible(self):
-        """Initiatives whose current assessment says eligible."""
-        return self.with_current_assessment().filter(verdict="eligible")
 
     def with_references(self):
         """Load what list pages show, in a constant number of queries."""

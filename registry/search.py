@@ -8,11 +8,10 @@ gives the same results on both databases.
 
 import unicodedata
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import CharField, Count, F, FloatField, Func, Q, TextField, Value
+from django.db.models import CharField, F, FloatField, Func, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Replace, Sqrt
 
-from .models import Commune, Departement, Initiative, InitiativeType, Status
+from .models import Commune
 
 # Characters that Unicode decomposition leaves alone but PostgreSQL's unaccent rules expand.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
@@ -117,49 +116,3 @@ def order_by_distance(queryset, commune: Commune):
     return annotate_distance(queryset, commune).order_by(
         F("distance_km").asc(nulls_last=True), "name", "pk"
     )
-
-
-def assessment_available() -> bool:
-    """True once the assessment app provides `Initiative.assessments`."""
-    try:
-        Initiative._meta.get_field("assessments")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-def with_verdict(queryset):
-    """Annotate the current assessment's `verdict`, `score` and `max_score` (None if none)."""
-    if assessment_available():
-        return queryset.with_current_assessment()
-    none = Value(None, output_field=CharField())
-    return queryset.annotate(verdict=none, score=none, max_score=none)
-
-
-def public_initiatives():
-    """The initiatives the public may see, with their references and current verdict."""
-    return with_verdict(Initiative.objects.validated().with_references())
-
-
-def key_figures() -> dict:
-    """Figures for the home page: validated initiatives by département and type, share eligible."""
-    validated = Q(initiatives__status=Status.VALIDATED)
-    total = Initiative.objects.validated().count()
-    eligible = (
-        with_verdict(Initiative.objects.validated()).filter(verdict="eligible").count()
-        if total
-        else 0
-    )
-    by_departement = Departement.objects.annotate(count=Count("initiatives", filter=validated))
-    by_type = (
-        InitiativeType.objects.annotate(count=Count("initiatives", filter=validated))
-        .filter(count__gt=0)
-        .order_by("-count", "code")
-    )
-    return {
-        "total": total,
-        "eligible": eligible,
-        "eligible_percent": round(100 * eligible / total) if total else 0,
-        "by_departement": list(by_departement),
-        "by_type": list(by_type),
-    }

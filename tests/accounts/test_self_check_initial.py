@@ -10,7 +10,7 @@ from django.conf import settings
 
 from accounts.forms import STEPS, self_check_initial
 from assessment.models import PrefillSource
-from assessment.services import PREFILLERS
+from assessment.prefill import PREFILLERS
 from registry.models import Intermediaries
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "framework_v1.json"

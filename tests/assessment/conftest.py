@@ -1,8 +1,7 @@
 import pytest
 
 from assessment.models import FrameworkStatus
-from core.roles import AGENT, CURATOR, RETAILER, ensure_roles
-from tests.factories import CriterionFactory, FrameworkFactory, UserFactory
+from tests.factories import CriterionFactory, FrameworkFactory
 
 
 def small_framework(*, version=1, status=FrameworkStatus.PUBLISHED, min_score=10):
@@ -72,32 +71,6 @@ def small_framework(*, version=1, status=FrameworkStatus.PUBLISHED, min_score=10
 @pytest.fixture
 def framework(db):
     return small_framework()
-
-
-@pytest.fixture
-def roles(db):
-    return {group.name: group for group in ensure_roles()}
-
-
-@pytest.fixture
-def agent(roles):
-    user = UserFactory(username="agent-a")
-    user.groups.add(roles[AGENT])
-    return user
-
-
-@pytest.fixture
-def curator(roles):
-    user = UserFactory(username="curator-a", is_staff=True)
-    user.groups.add(roles[CURATOR])
-    return user
-
-
-@pytest.fixture
-def retailer(roles):
-    user = UserFactory(username="retailer-a")
-    user.groups.add(roles[RETAILER])
-    return user
 
 
 FULL_ANSWERS = {"E1": True, "E4": 80, "C1": 55, "C2": "one", "C7": ["bulk"]}

@@ -3,6 +3,7 @@
 import pytest
 
 from assessment import engine
+from assessment.questions.number import unit_suffix
 
 
 def crit(**kwargs):
@@ -344,7 +345,7 @@ def test_the_english_unit_needs_a_french_one_and_does_not_change_the_question():
 
 
 def test_unit_suffix_spacing():
-    assert engine.unit_suffix("%", english=True) == "%"
-    assert engine.unit_suffix("%", english=False) == " %"
-    assert engine.unit_suffix("FTE", english=True) == " FTE"
-    assert engine.unit_suffix("", english=True) == ""
+    assert unit_suffix("%", english=True) == "%"
+    assert unit_suffix("%", english=False) == " %"
+    assert unit_suffix("FTE", english=True) == " FTE"
+    assert unit_suffix("", english=True) == ""

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from assessment import engine
 from assessment.models import Assessment, Framework
-from assessment.services import framework_definition
+from assessment.prefill import framework_definition
 
 pytestmark = pytest.mark.django_db
 

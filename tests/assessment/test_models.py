@@ -4,8 +4,10 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from assessment.models import Criterion, Framework, FrameworkStatus
+from assessment.queries import eligible, with_current_assessment
+from assessment.services import assess_initiative
 from registry.models import Initiative
-from tests.factories import CriterionFactory, FrameworkFactory
+from tests.factories import CriterionFactory, FrameworkFactory, InitiativeFactory
 
 from .conftest import FULL_ANSWERS
 
@@ -89,21 +91,18 @@ def test_an_eliminatory_condition_cannot_carry_points():
 
 
 def test_initiatives_with_current_assessment_annotates_the_current_result(framework, agent):
-    from assessment.services import assess_initiative
-    from tests.factories import InitiativeFactory
-
     initiative = InitiativeFactory()
     assess_initiative(initiative=initiative, answers={**FULL_ANSWERS, "C1": 10}, assessed_by=agent)
     assess_initiative(initiative=initiative, answers=FULL_ANSWERS, assessed_by=agent)
     InitiativeFactory()  # never assessed
 
-    rows = list(Initiative.objects.with_current_assessment().order_by("pk"))
+    rows = list(with_current_assessment(Initiative.objects.order_by("pk")))
 
     assert [(r.verdict, r.score, r.max_score, r.framework_version) for r in rows] == [
         ("eligible", 16, 20, 1),
         (None, None, None, None),
     ]
-    assert list(Initiative.objects.eligible()) == [initiative]
+    assert list(eligible(Initiative.objects.all())) == [initiative]
 
 
 def test_a_framework_shows_its_english_title_and_description_to_english_visitors():

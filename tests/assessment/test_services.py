@@ -2,15 +2,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessment import engine
+from assessment.impact import preview_impact
 from assessment.models import Assessment, Criterion, Framework, FrameworkStatus
+from assessment.prefill import framework_definition, prefill_answers, starting_answers
 from assessment.services import (
     assess_initiative,
     duplicate_framework,
-    framework_definition,
-    prefill_answers,
-    preview_impact,
     publish_framework,
-    starting_answers,
     versioned_title,
 )
 from registry.models import Intermediaries, Status

@@ -1,13 +1,13 @@
 import pytest
 
-from assessment.services import load_framework
+from assessment.prefill import load_framework
 from recommendations.forms import CompleteFollowUpForm
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_done_form_keeps_untouched_questions_unanswered(framework):
-    criteria = load_framework(framework).definition.criteria
+def test_the_done_form_keeps_untouched_questions_unanswered(framework_v1):
+    criteria = load_framework(framework_v1).definition.criteria
 
     form = CompleteFollowUpForm(
         {"answer_C1": "75", "answer_E1": "yes", "answer_C8": ["vouchers"]},

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.demo import demo_answers
 from assessment.models import Framework, Verdict
-from assessment.services import rescore
+from assessment.rescore import rescore
 
 
 class Command(BaseCommand):
