@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 # Apps with a gettext catalogue of their own (templates/ and config/ share locale/).
-LOCALISED_APPS := core registry assessment recommendations catalogue accounts backoffice
+LOCALISED_APPS := core registry assessment recommendations planning catalogue accounts backoffice api
 
 # Django 6 needs Python 3.12 or newer; .python-version selects 3.12 under pyenv.
 PYTHON := $(shell for p in python3.13 python3.12 python3; do \
@@ -21,6 +21,8 @@ help:
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects PostgreSQL)"
 	@echo "make lint   - ruff, bandit (security), migrations check"
 	@echo "make bench  - benchmarks (tables printed)"
+	@echo "make backup - back up the database (DATABASE_URL) into backups/; prints the file's path"
+	@echo "make restore FILE=backups/... - replace the database's contents with a backup"
 	@echo "make manage CMD=\"...\" - any management command on the local set-up"
 	@echo "make token NAME=agent   - an API token for a demo account"
 
@@ -81,6 +83,17 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@for b in bench/*.py; do DJANGO_TESTING=true $(PY) $$b; done
+
+# Backups of the database that DATABASE_URL names (core/backup.py). Without DJANGO_SECRET_KEY in
+# the environment (a development checkout) the commands run with DJANGO_DEBUG=true, as `make run`.
+BACKUP_ENV := $(if $(DJANGO_SECRET_KEY),,DJANGO_DEBUG=true)
+
+backup: $(VENV)/.installed
+	@$(BACKUP_ENV) $(MANAGE) backup_database
+
+restore: $(VENV)/.installed
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=backups/<file>" >&2; exit 2; fi
+	@$(BACKUP_ENV) $(MANAGE) restore_database "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -12,7 +12,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.mail import run_after_response
-from registry.models import Commune, Initiative, Intermediaries
+from registry.models import (
+    Commune,
+    EnvironmentalPractice,
+    Initiative,
+    Intermediaries,
+    SocialAccessScheme,
+)
 
 User = get_user_model()
 
@@ -23,8 +29,18 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("You will log in with it; we send a link to check it."),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -82,6 +98,36 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for its password, so that a session left open is not enough."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Too many wrong passwords lately: refuse without checking, so guesses learn nothing.
+        self.locked = locked
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.locked:
+            raise forms.ValidationError(
+                _("Too many attempts. Please try again in an hour."), code="locked"
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
 
 
 # Initiative steps -----------------------------------------------------------------------------
@@ -168,6 +214,15 @@ class LocationForm(VersionedForm):
             ),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            # Typed by hand without JavaScript (or without a mouse); the map fills them.
+            "latitude": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            "longitude": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        }
+        help_texts = {
+            "latitude": _("In decimal degrees, for example 43.6045."),
+            "longitude": _(
+                "In decimal degrees, for example 1.4442. Leave both empty to use the commune’s point."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -179,6 +234,16 @@ class LocationForm(VersionedForm):
                 "data-postal-code-input": "id_postal_code",
             }
         )
+
+    def commune_point(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of the commune typed or saved: where the location map opens,
+        and where the initiative stands until its owner places it."""
+        commune = (getattr(self, "cleaned_data", None) or {}).get("commune")
+        if not isinstance(commune, Commune):
+            commune = self.instance.commune if self.instance.commune_id else None
+        if commune is None or commune.latitude is None or commune.longitude is None:
+            return None
+        return commune.latitude, commune.longitude
 
     def clean_commune(self):
         value = self.cleaned_data["commune"].strip()
@@ -239,6 +304,83 @@ class SourcingForm(VersionedForm):
         }
 
 
+class CodesField(forms.MultipleChoiceField):
+    """Codes ticked among `choices`, kept as a list: nothing ticked is an answer ("none")."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return [str(v) for v in super().to_python(value) if v not in ("", None)]
+
+
+class PracticesForm(VersionedForm):
+    """What the organisation does and declares beyond its sourcing: each answer pre-fills a
+    criterion of the eligibility framework, so that agents do not have to ask it again."""
+
+    title = _("Practices and situation")
+    environmental_practices = CodesField(
+        label=_("Environmental practices in place"),
+        choices=EnvironmentalPractice.choices,
+        help_text=_("Tick every practice in place; leave them all unticked if none applies."),
+    )
+    social_access_schemes = CodesField(
+        label=_("Access for people on low incomes"),
+        choices=SocialAccessScheme.choices,
+        help_text=_("Tick every scheme in place; leave them all unticked if none applies."),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "food_retail_main_activity",
+            "environmental_practices",
+            "social_access_schemes",
+            "outreach_events_per_year",
+            "work_integration_jobs",
+            "food_policy_partnership",
+            "governance",
+            "financial_situation",
+            "compliance_declared",
+        ]
+        labels = {
+            "food_retail_main_activity": _(
+                "Is selling food to final consumers your main activity?"
+            ),
+            "outreach_events_per_year": _("Outreach events per year"),
+            "work_integration_jobs": _("Do you offer work-integration jobs (insertion)?"),
+            "food_policy_partnership": _("Link with local food policies"),
+            "governance": _("Governance"),
+            "financial_situation": _("Financial situation"),
+            "compliance_declared": _("Compliance, declared on honour"),
+        }
+        help_texts = {
+            "food_policy_partnership": _(
+                "A recognised action of a territorial food project (PAT), or an agreement with "
+                "a local authority (commune, intercommunality, département)."
+            ),
+            "governance": _(
+                "Who takes the decisions. A multi-stakeholder association brings together "
+                "several kinds of members (producers, consumers, employees, local authorities)."
+            ),
+            "financial_situation": _(
+                "The result of your last financial year, or a three-year business plan "
+                "validated by a bank or a support network."
+            ),
+            "compliance_declared": _(
+                "Your hygiene declaration or approval is done, your tax and social dues are "
+                "paid and the organisation is not in liquidation. An agent may ask for proof."
+            ),
+        }
+        widgets = {
+            "food_retail_main_activity": forms.NullBooleanSelect,
+            "work_integration_jobs": forms.NullBooleanSelect,
+            "compliance_declared": forms.NullBooleanSelect,
+        }
+
+
 class LabelsForm(VersionedForm):
     title = _("Labels")
 
@@ -262,6 +404,7 @@ STEPS = {
     "identite": IdentityForm,
     "lieu": LocationForm,
     "approvisionnement": SourcingForm,
+    "pratiques": PracticesForm,
     "labels": LabelsForm,
     "besoins": NeedsForm,
 }
@@ -305,6 +448,14 @@ def _self_check_value(name: str, field: forms.Field, answer):
         if not isinstance(answer, list | tuple) or not all(isinstance(a, str) for a in answer):
             raise ValueError(name)
         return sorted({a.strip() for a in answer if a.strip()}) or None
+    if isinstance(field, forms.MultipleChoiceField):
+        # Codes among the field's choices; an empty list is an answer ("none of these").
+        known = {str(value) for value, _label in field.choices}
+        if not isinstance(answer, list | tuple) or not all(
+            isinstance(a, str) and a in known for a in answer
+        ):
+            raise ValueError(name)
+        return sorted(set(answer))
     if isinstance(field, forms.NullBooleanField | forms.BooleanField):
         if not isinstance(answer, bool):
             raise ValueError(name)

@@ -20,10 +20,18 @@ from accounts.forms import (
     LocationForm,
     self_check_initial,
 )
+from assessment.queries import with_current_assessment
 from assessment.services import SELF_CHECK_FRAMEWORK_KEY, SELF_CHECK_SESSION_KEY
 from core.permissions import retailer_required
 from core.roles import is_agent
-from registry.models import SOURCING_FIELDS, Claim, Commune, Initiative, Status
+from registry.models import (
+    PRACTICE_FIELDS,
+    SOURCING_FIELDS,
+    Claim,
+    Commune,
+    Initiative,
+    Status,
+)
 from registry.services import (
     M2M_FIELDS,
     RE_MODERATION_FIELDS,
@@ -42,12 +50,9 @@ STEP_NAMES = list(STEPS)
 
 @retailer_required
 def my_initiatives(request):
-    initiatives = (
-        Initiative.objects.owned_by(request.user)
-        .with_references()
-        .with_current_assessment()
-        .order_by("-updated_at")
-    )
+    initiatives = with_current_assessment(
+        Initiative.objects.owned_by(request.user).with_references()
+    ).order_by("-updated_at")
     # The assessment app's result tag reads this prefetched list instead of querying per row;
     # the model is reached through the reverse relation, as the registry does not import it.
     assessment_model = Initiative._meta.get_field("assessments").related_model
@@ -292,7 +297,12 @@ def first_incomplete_step(initiative) -> str:
     """
     filled = {
         "approvisionnement": initiative.products.all()
-        or any(getattr(initiative, name) is not None for name in SOURCING_FIELDS),
+        or any(
+            getattr(initiative, name) is not None
+            for name in SOURCING_FIELDS
+            if name not in PRACTICE_FIELDS
+        ),
+        "pratiques": any(getattr(initiative, name) is not None for name in PRACTICE_FIELDS),
         "labels": initiative.labels.all(),
         "besoins": initiative.needs.all(),
     }
@@ -350,23 +360,27 @@ def _fold(text: str) -> str:
     )
 
 
-def _commune_index() -> list[tuple[str, str, list[str], str]]:
-    index = cache.get("commune-search-index")
+COMMUNE_INDEX_CACHE_KEY = "commune-search-index:v2"  # v2: with the communes' points
+
+
+def _commune_index() -> list[tuple[str, str, list[str], str, float | None, float | None]]:
+    index = cache.get(COMMUNE_INDEX_CACHE_KEY)
     if index is None:
         index = [
-            (code, name, postal_codes, _fold(name))
-            for code, name, postal_codes in Commune.objects.order_by(
+            (code, name, postal_codes, _fold(name), latitude, longitude)
+            for code, name, postal_codes, latitude, longitude in Commune.objects.order_by(
                 "-population", "name"
-            ).values_list("insee_code", "name", "postal_codes")
+            ).values_list("insee_code", "name", "postal_codes", "latitude", "longitude")
         ]
-        cache.set("commune-search-index", index, 3600)
+        cache.set(COMMUNE_INDEX_CACHE_KEY, index, 3600)
     return index
 
 
 @login_required
 @require_GET
 def commune_search(request):
-    """Communes whose name starts with (or contains) `q`, optionally within a postal code."""
+    """Communes whose name starts with (or contains) `q`, optionally within a postal code,
+    with their point (where the location step's map goes when one is picked)."""
     query = _fold(request.GET.get("q", "").strip())
     postal_code = request.GET.get("postal_code", "").strip()
     if len(query) < 2 and len(postal_code) != 5:
@@ -380,7 +394,7 @@ def commune_search(request):
 
 def _search_communes(query: str, postal_code: str) -> list[dict]:
     matches = []
-    for code, name, postal_codes, folded in _commune_index():
+    for code, name, postal_codes, folded, latitude, longitude in _commune_index():
         if postal_code and postal_code not in postal_codes:
             continue
         if query and not folded.startswith(query) and f" {query}" not in folded:
@@ -391,6 +405,8 @@ def _search_communes(query: str, postal_code: str) -> list[dict]:
                 "name": name,
                 "postal_codes": postal_codes,
                 "label": f"{name} — {code}",
+                "latitude": latitude,
+                "longitude": longitude,
             }
         )
         if len(matches) == 20:

@@ -1,20 +1,28 @@
-"""Writes behind accounts: sign-up and e-mail verification.
+"""Writes behind accounts: sign-up, e-mail verification and deletion of accounts.
 
 Each function takes keyword-only arguments and sends its e-mails through `core.mail`, so a
 rolled-back write never leaves a stray message.
 """
 
+import datetime
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from accounts.personal_data import login_names
 from core.mail import send_later
-from core.roles import RETAILER, ensure_roles
+from core.roles import RETAILER, ensure_roles, is_agent
+from registry.services import Release, release_owner
 
 
 def register_account(
@@ -141,3 +149,80 @@ def activate_account(*, uidb64: str, token: str):
         return None
     user.is_active = True
     return user
+
+
+# Deletion -------------------------------------------------------------------------------------
+
+
+def can_delete_account(user) -> bool:
+    """Retailers delete their own account; the Région's staff are removed by an administrator,
+    as the admin's history of their actions would go with them."""
+    return not (user.is_staff or user.is_superuser or is_agent(user))
+
+
+@transaction.atomic
+def delete_account(*, user, by=None) -> Release:
+    """Delete `user` and the personal data tied to their account (GDPR right to erasure).
+
+    Initiatives they alone own are archived and their public contact blanked; those they run
+    with others only lose them (registry.services.release_owner). Their claims go with the
+    account (Claim.claimant cascades), and so do their log-in records (django-axes keys them by
+    user name, not by a foreign key). The row is deleted rather than anonymised: every history
+    that names an account (status changes, assessments, follow-ups, claims decided) points to
+    it with SET_NULL, so those rows stay and read "by: —", and the reason recorded when an
+    initiative is archived says why. `by` is who asked, when not the holder (an administrator).
+    """
+    if not can_delete_account(user):
+        raise ValidationError(
+            _("Accounts of the Région's staff are deleted by an administrator."), code="staff"
+        )
+    release = release_owner(
+        owner=user,
+        by=by if by is not None else user,
+        reason=_(
+            "The account of its only owner was deleted: initiative archived, public e-mail "
+            "and phone erased."
+        ),
+    )
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username__in=login_names(user)).delete()
+    user.delete()
+    return release
+
+
+def never_activated_accounts(*, days: int):
+    """Accounts signed up more than `days` ago whose e-mail address was never confirmed.
+
+    Inactive accounts that have logged in before were deactivated on purpose and stay; staff
+    accounts, created by administrators, too.
+    """
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return get_user_model().objects.filter(
+        is_active=False,
+        last_login__isnull=True,
+        date_joined__lt=cutoff,
+        is_staff=False,
+        is_superuser=False,
+    )
+
+
+@dataclass
+class Purge:
+    deleted: list  # the accounts deleted (unsaved copies, for the report)
+    kept: list  # never activated, but an agent made them owner of an initiative
+
+
+@transaction.atomic
+def purge_never_activated_accounts(*, days: int, dry_run: bool = False) -> Purge:
+    """Delete the accounts never activated within `days` of signing up (see
+    never_activated_accounts). One that owns an initiative (an agent gave it one) is kept and
+    reported: deleting it would silently take the initiative's owner away."""
+    purge = Purge(deleted=[], kept=[])
+    for user in never_activated_accounts(days=days).order_by("date_joined", "pk"):
+        if user.initiatives.exists():
+            purge.kept.append(user)
+            continue
+        purge.deleted.append(user)
+        if not dry_run:
+            user.delete()
+    return purge

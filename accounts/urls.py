@@ -24,6 +24,8 @@ urlpatterns = [
     # Same path as Django's `password_reset`: this one sends the e-mail after the response.
     path("comptes/password_reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("comptes/profil/", views.profile, name="profile"),
+    path("comptes/profil/mes-donnees/", views.personal_data_download, name="personal-data"),
+    path("comptes/profil/supprimer/", views.account_delete, name="account-delete"),
     path("comptes/mes-initiatives/", registration.my_initiatives, name="my-initiatives"),
     path(
         "comptes/mes-initiatives/nouvelle/",

@@ -1,16 +1,22 @@
-"""Accounts: log-in, sign-up, e-mail verification, password reset and profile (under /comptes/)."""
+"""Accounts: log-in, sign-up, e-mail verification, password reset, profile, and the holder's
+personal data: download and account deletion (under /comptes/)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import personal_data
 from accounts.forms import (
+    AccountDeleteForm,
     EmailAuthenticationForm,
     PasswordResetForm,
     ProfileForm,
@@ -20,6 +26,8 @@ from accounts.forms import (
 from accounts.services import (
     account_to_verify,
     activate_account,
+    can_delete_account,
+    delete_account,
     register_account,
     resend_verification,
 )
@@ -27,6 +35,10 @@ from core.client import client_ip
 from core.limits import too_many_attempts
 from core.roles import RETAILER, has_role, is_agent
 from core.urls import site_url
+from registry.models import Initiative
+
+# Wrong passwords allowed per account and hour on the deletion page.
+ACCOUNT_DELETE_ATTEMPTS = (5, 3600)
 
 
 def axes_username(request, credentials) -> str:
@@ -127,3 +139,50 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+# Personal data --------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def personal_data_download(request):
+    """Everything about the account and the initiatives it owns, as a JSON attachment."""
+    response = HttpResponse(
+        personal_data.personal_data_json(request.user),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{personal_data.FILENAME}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Delete one's own account after typing the password; the page first lists what happens
+    to each initiative the account owns."""
+    user = request.user
+    if not can_delete_account(user):
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "accounts/account_delete.html", {"closable": False})
+    limit, period = ACCOUNT_DELETE_ATTEMPTS
+    locked = request.method == "POST" and too_many_attempts(
+        scope="account-delete", key=str(user.pk), limit=limit, period=period
+    )
+    form = AccountDeleteForm(request.POST or None, user=user, locked=locked)
+    if form.is_valid():
+        delete_account(user=user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Goodbye!"))
+        return redirect("catalogue:home")
+    owned = Initiative.objects.owned_by(user).prefetch_related("owners").order_by("name")
+    alone = [i for i in owned if all(owner.pk == user.pk for owner in i.owners.all())]
+    shared = [i for i in owned if i not in alone]
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"closable": True, "form": form, "alone": alone, "shared": shared},
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import is_agent, is_curator
+from registry.models import PacteOrientation
 
 from . import engine
 from .config_form import CriterionAdminForm, describe
@@ -42,7 +43,8 @@ class CuratorOnly:
 
 
 class ScoringDisplay:
-    """Locked criteria show their scoring in the editor's words rather than as JSON."""
+    """Locked criteria show their scoring in the editor's words rather than as JSON; every
+    criterion says where its answer comes from."""
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -51,7 +53,13 @@ class ScoringDisplay:
         return [("scoring" if field == "config" else field) for field in fields]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "scoring"]
+        return [*super().get_readonly_fields(request, obj), "scoring", "answer_source"]
+
+    @admin.display(description=_("answer comes from"))
+    def answer_source(self, criterion):
+        if criterion is None or not criterion.pk:
+            return "—"
+        return criterion.answer_origin_text
 
     @admin.display(description=_("Scoring"))
     def scoring(self, criterion):
@@ -89,6 +97,49 @@ class DraftsOnlyBulkDelete:
         return django_delete_selected(self, request, drafts)
 
 
+TEXTS_TO_REVIEW_MESSAGE = _(
+    "This draft's title and description were carried over from the version it was duplicated "
+    "from: they may still speak of its points or minimum score. Check them, then tick “texts "
+    "reviewed”; publishing asks to confirm them otherwise."
+)
+
+
+def criteria_by_orientation(inline_admin_formset) -> dict:
+    """The criteria forms of a framework's page grouped by Pacte orientation (those without one
+    first), with each group's count and points; the empty form for new criteria apart."""
+    names = {o.code: o.label for o in PacteOrientation.objects.all()}
+    groups: dict[str, dict] = {}
+    empty = None
+    for inline_admin_form in inline_admin_formset:
+        form, original = inline_admin_form.form, inline_admin_form.original
+        if form.prefix.endswith("__prefix__"):
+            empty = inline_admin_form
+            continue
+        if "orientation" in form.fields and (form.is_bound or original is None):
+            code = form["orientation"].value() or ""
+        else:
+            code = (original.orientation_id if original else "") or ""
+        group = groups.setdefault(
+            str(code),
+            {
+                "code": str(code),
+                "anchor": f"criteria-{code or 'none'}",
+                "title": (f"{code} — {names[code]}" if code in names else code)
+                or gettext("Without orientation"),
+                "forms": [],
+                "points": 0,
+                "open": False,
+            },
+        )
+        group["forms"].append(inline_admin_form)
+        if original is not None and original.kind == engine.WEIGHTED:
+            group["points"] += original.max_points
+        if form.is_bound and form.errors:
+            group["open"] = True  # what to correct shows without a click
+    ordered = sorted(groups.values(), key=lambda g: (g["code"] != "", g["code"]))
+    return {"groups": ordered, "empty": empty}
+
+
 def _editable(obj) -> bool:
     if obj is None:
         return True
@@ -96,19 +147,30 @@ def _editable(obj) -> bool:
     return framework is None or framework.is_editable
 
 
+CRITERION_FIELDS = [
+    ("code", "position", "kind", "question"),
+    ("label", "label_en"),
+    ("help_text", "help_text_en"),
+    ("orientation", "action"),
+    ("max_points", "required"),
+    ("prefill_source", "answer_source", "actionable"),
+    "config",
+]
+
+
 class CriterionInline(ScoringDisplay, CuratorOnly, admin.StackedInline):
+    """The criteria on their framework's page, grouped by Pacte orientation in collapsible
+    sections with a jump list (a framework has two dozen criteria: one long page otherwise)."""
+
     model = Criterion
     form = CriterionAdminForm
     extra = 0
-    fields = [
-        ("code", "position", "kind", "question"),
-        ("label", "label_en"),
-        ("help_text", "help_text_en"),
-        ("orientation", "action"),
-        ("max_points", "required", "prefill_source"),
-        "config",
-    ]
-    classes = ["collapse"]
+    fields = CRITERION_FIELDS
+    template = "admin/assessment/criteria_by_orientation.html"
+
+    class Media:
+        js = ["assessment/criteria_groups.js"]
+        css = {"all": ["assessment/criteria_groups.css"]}
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -151,6 +213,7 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
         "version",
         ("title", "title_en"),
         ("description", "description_en"),
+        "texts_reviewed",
         "min_score",
         "status",
         "created_at",
@@ -204,6 +267,18 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
                     gettext("%(problem)s It cannot be published until this is fixed.")
                     % {"problem": problem},
                 )
+            current = published_framework()
+            total = framework.weighted_points_total()
+            if current and current.weighted_points_total() != total:
+                messages.warning(
+                    request,
+                    gettext(
+                        "The weighted criteria now give at most %(new)s points, against "
+                        "%(old)s in the framework in force: results will read “out of "
+                        "%(new)s”."
+                    )
+                    % {"new": total, "old": current.weighted_points_total()},
+                )
 
     def render_change_form(self, request, context, *args, **kwargs):
         """After a failed save, say which criteria to correct: the page is long."""
@@ -221,8 +296,26 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
                 )
         return super().render_change_form(request, context, *args, **kwargs)
 
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(
+            request, formsets, inline_instances, obj
+        )
+        for inline_admin_formset in inline_admin_formsets:
+            if isinstance(inline_admin_formset.opts, CriterionInline):
+                inline_admin_formset.orientation_groups = criteria_by_orientation(
+                    inline_admin_formset
+                )
+        return inline_admin_formsets
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        if (
+            obj is not None
+            and obj.is_editable
+            and not obj.texts_reviewed
+            and request.method == "GET"
+        ):
+            messages.warning(request, TEXTS_TO_REVIEW_MESSAGE)
         if obj is not None and not obj.is_editable and request.method == "GET":
             messages.info(request, LOCKED_MESSAGE)
         if obj is not None and not obj.is_editable and request.method == "POST":
@@ -302,8 +395,17 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
             return
         if request.POST.get("post") != "yes":
             return self._publish_confirmation(request, framework)
+        texts_confirmed = request.POST.get("confirm_texts") == "yes"
+        if not framework.texts_reviewed and not texts_confirmed:
+            return self._publish_confirmation(
+                request,
+                framework,
+                texts_error=gettext("Tick the box to confirm the title and description."),
+            )
         try:
-            summary = publish_framework(framework=framework, by=request.user)
+            summary = publish_framework(
+                framework=framework, by=request.user, texts_confirmed=texts_confirmed
+            )
         except (ValidationError, engine.ConfigError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text, messages.ERROR)
@@ -322,14 +424,18 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def _publish_confirmation(self, request, framework):
+    def _publish_confirmation(self, request, framework, texts_error=None):
         """The page asking to confirm a publication, before anything is re-scored, with what it
-        would change (computed with the engine, nothing saved)."""
+        would change (computed with the engine, nothing saved): the verdicts, the maximum score
+        when it changes, and the texts carried over from the previous version."""
         try:
             rows = preview_impact(draft=framework)
         except engine.ConfigError as error:
             self.message_user(request, str(error), messages.ERROR)
             return None
+        current = published_framework()
+        new_total = framework.weighted_points_total()
+        old_total = current.weighted_points_total() if current else None
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -338,7 +444,12 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
             "title": gettext("Publish %(framework)s?") % {"framework": framework},
             "subtitle": None,
             "framework": framework,
-            "current": published_framework(),
+            "current": current,
+            "old_total": old_total,
+            "new_total": new_total,
+            "total_changes": old_total is not None and old_total != new_total,
+            "texts_to_confirm": not framework.texts_reviewed,
+            "texts_error": texts_error,
             "initiative_count": len(rows),
             "gain_count": sum(row.gains_eligibility for row in rows),
             "loss_count": sum(row.loses_eligibility for row in rows),
@@ -357,21 +468,23 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
 @admin.register(Criterion)
 class CriterionAdmin(DraftsOnlyBulkDelete, ScoringDisplay, CuratorOnly, admin.ModelAdmin):
     form = CriterionAdminForm
-    list_display = ["code", "label", "framework", "kind", "question", "max_points", "orientation"]
-    list_filter = ["framework", "kind", "question", "orientation"]
+    list_display = [
+        "code",
+        "label",
+        "framework",
+        "kind",
+        "question",
+        "max_points",
+        "orientation",
+        "answer_source",
+        "actionable",
+    ]
+    list_filter = ["framework", "kind", "question", "orientation", "actionable"]
     list_select_related = ["framework", "orientation"]
     search_fields = ["code", "label", "label_en"]
     actions = ["delete_selected"]
     draft_lookup = "framework__status"
-    fields = [
-        "framework",
-        ("code", "position", "kind", "question"),
-        ("label", "label_en"),
-        ("help_text", "help_text_en"),
-        ("orientation", "action"),
-        ("max_points", "required", "prefill_source"),
-        "config",
-    ]
+    fields = ["framework", *CRITERION_FIELDS]
 
     @admin.action(
         permissions=["delete"], description=_("Delete selected criteria of draft frameworks")

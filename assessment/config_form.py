@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import engine
-from .models import Criterion
+from .models import AnswerOrigin, Criterion, PrefillSource, answer_origin
 from .questions import KINDS
 
 
@@ -128,6 +128,18 @@ class ScoringConfigField(forms.MultiValueField):
         return dict(zip(PARTS, data_list or [None] * len(PARTS), strict=True))
 
 
+def prefill_source_choices() -> list:
+    """The pre-fill sources grouped by where the answer then comes from (a fact the retailer
+    gives, or data derived from the registry); none leaves the answer to the agent."""
+    groups = {AnswerOrigin.REGISTRY: [], AnswerOrigin.DERIVED: []}
+    for value, label in PrefillSource.choices:
+        groups[answer_origin(value)].append((value, label))
+    return [
+        ("", _("None: the agent's judgement")),
+        *((origin.label, choices) for origin, choices in groups.items()),
+    ]
+
+
 class CriterionAdminForm(forms.ModelForm):
     config = ScoringConfigField(label=_("Scoring"))
 
@@ -148,12 +160,18 @@ class CriterionAdminForm(forms.ModelForm):
             "max_points",
             "required",
             "prefill_source",
+            "actionable",
             "config",
         ]
 
     class Media:
         js = ["assessment/scoring_config.js"]
         css = {"all": ["assessment/scoring_config.css"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "prefill_source" in self.fields:
+            self.fields["prefill_source"].choices = prefill_source_choices()
 
     def clean(self):
         data = super().clean()

@@ -63,6 +63,9 @@ class CriterionDef:
     no_points: float = 0
     expected: bool = True
     orientation: str = ""
+    # False for what the initiative cannot reasonably change (where its shop is): suggestions
+    # and action plans never propose changing such an answer.
+    actionable: bool = True
 
     @property
     def eliminatory(self) -> bool:
@@ -189,6 +192,7 @@ def parse_criterion(
     label_en: str = "",
     required: bool = True,
     orientation: str = "",
+    actionable: bool = True,
 ) -> CriterionDef:
     """Build a `CriterionDef` from a criterion's fields; raise ConfigError with clear messages."""
     if not isinstance(config, dict):
@@ -209,6 +213,7 @@ def parse_criterion(
         "max_points": 0 if eliminatory else float(max_points or 0),
         "required": True if eliminatory else required,
         "orientation": orientation,
+        "actionable": actionable,
     }
     errors: list[tuple[str, str]] = []
     # reachable: all the points answers can reach together; top: the most one answer gives
@@ -445,10 +450,12 @@ def suggest_changes(
 ) -> list[Change]:
     """The smallest answer changes that would turn a not-eligible result eligible.
 
-    Every failed eliminatory condition must be lifted; then, if the score is short, the single
-    change that closes the gap with the least effort is preferred, otherwise the biggest gains
-    are combined (at most `limit` weighted changes). Empty when already eligible, when answers
-    are missing, or when no combination within `limit` changes would suffice.
+    Only actionable criteria are changed: what the initiative cannot change (where it is) is
+    never proposed. Every failed eliminatory condition must be lifted; then, if the score is
+    short, the single change that closes the gap with the least effort is preferred, otherwise
+    the biggest gains are combined (at most `limit` weighted changes). Empty when already
+    eligible, when answers are missing, when a failed condition is not actionable, or when no
+    combination within `limit` changes would suffice.
     """
     cleaned = answers if validated else validate_answers(framework, answers)
     result = result or evaluate(framework, cleaned, validated=True)
@@ -458,6 +465,8 @@ def suggest_changes(
     changes = []
     for failed in result.failed_eliminatory:
         criterion = by_code[failed.code]
+        if not criterion.actionable:
+            return []
         after = KINDS[criterion.question].passing_answer(criterion, cleaned.get(criterion.code))
         changes.append(_change(criterion, cleaned.get(criterion.code), after, 0))
     if any(r.missing for r in result.criteria):
@@ -469,7 +478,7 @@ def suggest_changes(
     options = []
     for res in result.criteria:
         criterion = by_code[res.code]
-        if criterion.eliminatory:
+        if criterion.eliminatory or not criterion.actionable:
             continue
         for after, gain, effort in _improvements(criterion, cleaned.get(res.code), res.points):
             options.append((criterion, after, gain, effort))

@@ -3,6 +3,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion
@@ -16,9 +18,10 @@ class AnswersForm(forms.Form):
     the form invalid. The engine then checks each answer against its question.
     """
 
-    def __init__(self, *args, criteria: list[Criterion], **kwargs):
+    def __init__(self, *args, criteria: list[Criterion], show_sources: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.show_sources = show_sources  # agents' answer sheet: where each answer comes from
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -30,9 +33,20 @@ class AnswersForm(forms.Form):
         label = f"{criterion.code} · {criterion.display_label}"
         if definition.eliminatory:
             label += " " + str(_("(eliminatory)"))
-        return KINDS[definition.question].form_field(
+        field = KINDS[definition.question].form_field(
             definition, label=label, help_text=criterion.display_help, required=False
         )
+        if not self.show_sources:
+            return field
+        # Where the answer comes from, so that agents know what to check and what to ask.
+        source = gettext("Source: %(origin)s") % {"origin": criterion.answer_origin_text}
+        field.help_text = format_html(
+            '{} <span class="d-block answer-source" data-answer-origin="{}">{}</span>',
+            field.help_text,
+            criterion.answer_origin,
+            source,
+        )
+        return field
 
     @staticmethod
     def initial_from(answers: dict) -> dict:

@@ -46,7 +46,12 @@ def preview_impact(*, draft: Framework, reference: Framework | None = None) -> l
     reference = reference or published_framework()
     new = load_framework(draft)
     old = load_framework(reference) if reference else None
-    initiatives = Initiative.objects.validated().select_related("commune").order_by("name")
+    initiatives = (
+        Initiative.objects.validated()
+        .select_related("commune")
+        .defer("commune__outline")
+        .order_by("name")
+    )
     if new.uses_labels or (old and old.uses_labels):
         initiatives = initiatives.prefetch_related("labels")
     currents = {

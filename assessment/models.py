@@ -52,8 +52,47 @@ class PrefillSource(models.TextChoices):
     STAFF_FTE = "staff_fte", _("Staff (FTE)")
     WEEKLY_OPENING_HOURS = "weekly_opening_hours", _("Opening hours per week")
     STEP_FREE_ACCESS = "step_free_access", _("Step-free access")
-    LEGAL_FORM_GOVERNANCE = "legal_form_governance", _("Governance from the legal form")
+    LEGAL_FORM_GOVERNANCE = (
+        "legal_form_governance",
+        _("Governance (declared, else from the legal form)"),
+    )
     LABELS = "labels", _("Labels carried (label codes)")
+    FOOD_RETAIL_MAIN_ACTIVITY = "food_retail_main_activity", _("Food retail is the main activity")
+    COMPLIANCE_DECLARED = "compliance_declared", _("Compliance declared on honour")
+    ENVIRONMENTAL_PRACTICES = "environmental_practices", _("Environmental practices (codes)")
+    SOCIAL_ACCESS_SCHEMES = "social_access_schemes", _("Social access schemes (codes)")
+    OUTREACH_EVENTS = "outreach_events_per_year", _("Outreach events per year")
+    WORK_INTEGRATION_JOBS = "work_integration_jobs", _("Work-integration jobs")
+    FOOD_POLICY_PARTNERSHIP = "food_policy_partnership", _("Link with local food policies")
+    FINANCIAL_SITUATION = "financial_situation", _("Financial situation")
+    COMMUNE_POPULATION = "commune_population", _("Territory from the commune's population")
+
+
+class AnswerOrigin(models.TextChoices):
+    """Where a criterion's answer comes from, as agents and curators are told."""
+
+    REGISTRY = "registry", _("Registry fact (asked at registration)")
+    DERIVED = "derived", _("Derived from registry data")
+    AGENT = "agent", _("Agent's judgement")
+
+
+# Pre-fill sources computed from other facts rather than answering the question themselves.
+DERIVED_SOURCES = frozenset(
+    {
+        PrefillSource.IN_OCCITANIE,
+        PrefillSource.LEGAL_ID,
+        PrefillSource.LEGAL_FORM_GOVERNANCE,
+        PrefillSource.COMMUNE_POPULATION,
+    }
+)
+
+
+def answer_origin(prefill_source: str) -> AnswerOrigin:
+    if not prefill_source:
+        return AnswerOrigin.AGENT
+    if prefill_source in DERIVED_SOURCES:
+        return AnswerOrigin.DERIVED
+    return AnswerOrigin.REGISTRY
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -73,6 +112,15 @@ class Framework(models.Model):
     )
     min_score = models.PositiveIntegerField(
         _("minimum score"), help_text=_("Score an initiative needs to be eligible.")
+    )
+    texts_reviewed = models.BooleanField(
+        _("texts reviewed"),
+        default=True,
+        help_text=_(
+            "Unticked on a draft duplicated from another version: its title and description "
+            "were carried over and may speak of the previous version (points, minimum score). "
+            "Tick once they are checked; publishing asks to confirm them otherwise."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -211,7 +259,19 @@ class Criterion(models.Model):
         max_length=30,
         choices=PrefillSource,
         blank=True,
-        help_text=_("Registry fact that pre-fills the answer, so agents do not type it twice."),
+        help_text=_(
+            "Registry fact that pre-fills the answer, so agents do not type it twice. Empty: "
+            "the agent answers from their own judgement."
+        ),
+    )
+    actionable = models.BooleanField(
+        _("actionable"),
+        default=True,
+        help_text=_(
+            "The initiative can change its answer (its practices, sourcing…). Untick for facts "
+            "it cannot reasonably change, such as where the shop is: “what would make it "
+            "eligible” and action plans then never propose changing it."
+        ),
     )
 
     class Meta:
@@ -243,6 +303,22 @@ class Criterion(models.Model):
     def display_help(self) -> str:
         return in_active_language(self.help_text, self.help_text_en)
 
+    @property
+    def answer_origin(self) -> AnswerOrigin:
+        """Where the answer comes from: a registry fact, derived data or the agent."""
+        return answer_origin(self.prefill_source)
+
+    @property
+    def answer_origin_text(self) -> str:
+        """The origin in words, naming the fact when there is one."""
+        origin = self.answer_origin
+        if origin == AnswerOrigin.AGENT:
+            return str(origin.label)
+        return gettext("%(origin)s: %(fact)s") % {
+            "origin": origin.label,
+            "fact": self.get_prefill_source_display(),
+        }
+
     def definition(self) -> engine.CriterionDef:
         return engine.parse_criterion(
             code=self.code,
@@ -254,6 +330,7 @@ class Criterion(models.Model):
             max_points=self.max_points,
             required=self.required,
             orientation=self.orientation_id or "",
+            actionable=self.actionable,
         )
 
     def clean(self):

@@ -23,11 +23,46 @@ GOVERNANCE_BY_LEGAL_FORM = {
 }
 
 
+# C10 "Territoire": the Région's options name a commune size beside each zoning ("FRR / FRR+ or
+# commune under 2,000 inhabitants", "QPV or commune under 3,500 inhabitants"). The zonings
+# themselves (France Ruralités Revitalisation communes, priority urban districts) are not in any
+# data we hold offline, so the commune's population (INSEE, population municipale) decides:
+# a proxy of rural versus urban. An outlet in a larger FRR commune or in a QPV gets "other" and
+# the agent corrects it on the answer sheet, which says the answer was derived.
+TERRITORY_BY_POPULATION = ((2000, "frr"), (3500, "qpv"))
+TERRITORY_OTHERWISE = "other"
+
+
 def _number(value):
     if value is None:
         return None
     value = float(value)
     return int(value) if value.is_integer() else value
+
+
+def _codes(value):
+    """A list of codes, sorted; None (unknown) stays None, [] ("none of these") stays []."""
+    if value is None:
+        return None
+    return sorted(value)
+
+
+def _commune_population(initiative):
+    # Bulk re-scoring reads facts as plain rows with the population alongside.
+    if hasattr(initiative, "commune_population"):
+        return initiative.commune_population
+    commune = getattr(initiative, "commune", None)
+    return commune.population if commune is not None else None
+
+
+def territory_from_population(population):
+    """The C10 option a commune of `population` inhabitants gets (None when unknown)."""
+    if population is None:
+        return None
+    for limit, option in TERRITORY_BY_POPULATION:
+        if population < limit:
+            return option
+    return TERRITORY_OTHERWISE
 
 
 # Each pre-filler reads an initiative already loaded with its commune (and labels when used).
@@ -46,8 +81,20 @@ PREFILLERS: dict[str, Callable[[Initiative], object]] = {
     PrefillSource.STAFF_FTE: lambda i: _number(i.staff_fte),
     PrefillSource.WEEKLY_OPENING_HOURS: lambda i: _number(i.weekly_opening_hours),
     PrefillSource.STEP_FREE_ACCESS: lambda i: i.step_free_access,
-    PrefillSource.LEGAL_FORM_GOVERNANCE: lambda i: GOVERNANCE_BY_LEGAL_FORM.get(i.legal_form),
+    # What the retailer declared, else what the legal form says for sure.
+    PrefillSource.LEGAL_FORM_GOVERNANCE: lambda i: (
+        i.governance or GOVERNANCE_BY_LEGAL_FORM.get(i.legal_form)
+    ),
     PrefillSource.LABELS: lambda i: _label_codes(i) or None,
+    PrefillSource.FOOD_RETAIL_MAIN_ACTIVITY: lambda i: i.food_retail_main_activity,
+    PrefillSource.COMPLIANCE_DECLARED: lambda i: i.compliance_declared,
+    PrefillSource.ENVIRONMENTAL_PRACTICES: lambda i: _codes(i.environmental_practices),
+    PrefillSource.SOCIAL_ACCESS_SCHEMES: lambda i: _codes(i.social_access_schemes),
+    PrefillSource.OUTREACH_EVENTS: lambda i: _number(i.outreach_events_per_year),
+    PrefillSource.WORK_INTEGRATION_JOBS: lambda i: i.work_integration_jobs,
+    PrefillSource.FOOD_POLICY_PARTNERSHIP: lambda i: i.food_policy_partnership or None,
+    PrefillSource.FINANCIAL_SITUATION: lambda i: i.financial_situation or None,
+    PrefillSource.COMMUNE_POPULATION: lambda i: territory_from_population(_commune_population(i)),
 }
 
 
@@ -76,6 +123,15 @@ PREFILL_FIELDS = (
     "staff_fte",
     "weekly_opening_hours",
     "step_free_access",
+    "food_retail_main_activity",
+    "compliance_declared",
+    "environmental_practices",
+    "social_access_schemes",
+    "outreach_events_per_year",
+    "work_integration_jobs",
+    "food_policy_partnership",
+    "governance",
+    "financial_situation",
 )
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from registry.models import Initiative
@@ -38,7 +39,11 @@ def score_answers(definition, answers: dict) -> tuple[engine.Result, list[dict]]
 def _load_facts(ids: list[int], *, labels: bool) -> list[SimpleNamespace]:
     """The registry facts pre-filling reads, as plain objects: building model instances would
     take longer than scoring them."""
-    rows = Initiative.objects.filter(pk__in=ids).order_by("pk").values(*PREFILL_FIELDS)
+    rows = (
+        Initiative.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values(*PREFILL_FIELDS, commune_population=F("commune__population"))
+    )
     codes: dict[int, list[str]] = defaultdict(list)
     if labels:
         through = Initiative.labels.through.objects.filter(initiative_id__in=ids)

@@ -120,6 +120,8 @@ def duplicate_framework(*, framework: Framework) -> Framework:
         description_en=framework.description_en,
         min_score=framework.min_score,
         status=FrameworkStatus.DRAFT,
+        # The texts speak of the copied version ("eligible from 50 points"): to be checked.
+        texts_reviewed=False,
     )
     copy.full_clean()
     copy.save()
@@ -132,12 +134,25 @@ def duplicate_framework(*, framework: Framework) -> Framework:
 
 
 @transaction.atomic
-def publish_framework(*, framework: Framework, by=None, progress=None) -> RescoreSummary:
+def publish_framework(
+    *, framework: Framework, by=None, progress=None, texts_confirmed: bool = False
+) -> RescoreSummary:
     """Publish a draft: retire the published framework, then re-assess every validated
-    initiative under the new one (past assessments are kept, no longer current)."""
+    initiative under the new one (past assessments are kept, no longer current).
+
+    A draft whose title and description were carried over from another version and not
+    reviewed since is refused unless `texts_confirmed` (the curator confirmed them)."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.status != FrameworkStatus.DRAFT:
         raise ValidationError(_("Only a draft framework can be published."), code="not_draft")
+    if not (framework.texts_reviewed or texts_confirmed):
+        raise ValidationError(
+            _(
+                "The title and description were carried over from the previous version: "
+                "confirm that they are right for this one before publishing."
+            ),
+            code="texts_not_reviewed",
+        )
     if not framework.criteria.exists():
         raise ValidationError(_("A framework needs at least one criterion."), code="empty")
     load_framework(framework)  # raises ConfigError on a broken criterion before anything changes
@@ -147,7 +162,7 @@ def publish_framework(*, framework: Framework, by=None, progress=None) -> Rescor
     now = timezone.now()
     Framework.objects.published().update(status=FrameworkStatus.RETIRED, retired_at=now)
     Framework.objects.filter(pk=framework.pk).update(
-        status=FrameworkStatus.PUBLISHED, published_at=now
+        status=FrameworkStatus.PUBLISHED, published_at=now, texts_reviewed=True
     )
     framework.refresh_from_db()
     summary = rescore(framework=framework, by=by, progress=progress)

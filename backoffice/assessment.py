@@ -41,7 +41,7 @@ def assess_initiative(request, slug):
         return render(request, "includes/no_framework.html", status=503)
     criteria = framework_criteria(framework)
     initial = AnswersForm.initial_from(starting_answers(framework=framework, initiative=initiative))
-    form = AnswersForm(request.POST or None, criteria=criteria, initial=initial)
+    form = AnswersForm(request.POST or None, criteria=criteria, initial=initial, show_sources=True)
     preview = None
 
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,5 @@
 """Forms of the back-office: moderation, claim decisions and search (they validate, never save)."""
 
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -57,4 +56,3 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
     )
-

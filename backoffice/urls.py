@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment, dashboard_views
+from . import assessment, coverage_views, dashboard_views, plan_views
 from . import views as backoffice
 
 app_name = "backoffice"
@@ -13,9 +13,47 @@ urlpatterns = [
     path("back-office/initiatives/<slug:slug>/", backoffice.initiative, name="initiative"),
     path("back-office/initiatives/<slug:slug>/moderer/", backoffice.moderate, name="moderate"),
     path("back-office/revendications/", backoffice.claims, name="claims"),
-    path("back-office/revendications/<int:pk>/decision/", backoffice.claim_decide, name="claim-decide"),
+    path(
+        "back-office/revendications/<int:pk>/decision/",
+        backoffice.claim_decide,
+        name="claim-decide",
+    ),
     path("back-office/tableau-de-bord/", dashboard_views.dashboard_page, name="dashboard"),
-    path("back-office/tableau-de-bord/<slug:chart>.csv", dashboard_views.dashboard_csv, name="dashboard-csv"),
+    path(
+        "back-office/tableau-de-bord/<slug:chart>.csv",
+        dashboard_views.dashboard_csv,
+        name="dashboard-csv",
+    ),
+    # Decision aid (planning app): coverage, reach of the measures, action plans.
+    path("back-office/couverture/", coverage_views.coverage, name="coverage"),
+    path("back-office/couverture/communes.csv", coverage_views.coverage_csv, name="coverage-csv"),
+    path("back-office/portee-des-mesures/", coverage_views.measure_reach, name="measure-reach"),
+    path(
+        "back-office/portee-des-mesures/matrice.csv",
+        coverage_views.measure_reach_csv,
+        name="measure-reach-csv",
+    ),
+    path("back-office/plans/", plan_views.plan_list, name="plan-list"),
+    path("back-office/plans/nouveau/", plan_views.plan_create, name="plan-create"),
+    path("back-office/plans/comparer/", plan_views.plan_compare, name="plan-compare"),
+    path("back-office/plans/<int:pk>/", plan_views.plan_detail, name="plan-detail"),
+    path("back-office/plans/<int:pk>/modifier/", plan_views.plan_edit, name="plan-edit"),
+    path("back-office/plans/<int:pk>/plan.csv", plan_views.plan_csv, name="plan-csv"),
+    path(
+        "back-office/plans/<int:pk>/mesures/ajouter/",
+        plan_views.plan_measure_add,
+        name="plan-measure-add",
+    ),
+    path(
+        "back-office/plans/<int:pk>/mesures/<int:item>/",
+        plan_views.plan_measure_edit,
+        name="plan-measure-edit",
+    ),
+    path(
+        "back-office/plans/<int:pk>/mesures/<int:item>/retirer/",
+        plan_views.plan_measure_remove,
+        name="plan-measure-remove",
+    ),
     path("evaluation/file/", assessment.queue, name="assessment-queue"),
     path(
         "evaluation/initiatives/<slug:slug>/evaluer/",

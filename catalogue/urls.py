@@ -20,4 +20,10 @@ urlpatterns = [
         {"template": "pages/privacy.html"},
         name="privacy",
     ),
+    path(
+        "accessibilite/",
+        views.legal_page,
+        {"template": "pages/accessibility.html"},
+        name="accessibility",
+    ),
 ]

@@ -14,7 +14,7 @@ from core.i18n import english_active
 from registry.models import Initiative
 
 from .filters import InitiativeFilter
-from .queries import key_figures, public_initiatives
+from .queries import MAP_VERDICTS, key_figures, map_verdict, public_initiatives
 
 CATALOGUE_PAGE_SIZE = 24
 MAP_LIST_PAGE_SIZE = 50
@@ -40,12 +40,18 @@ def initiative_list(request):
 @require_GET
 def initiative_map(request):
     context = _filtered_page(request, MAP_LIST_PAGE_SIZE)
+    context["map_verdicts"] = MAP_VERDICTS
     return render(request, "catalogue/initiative_map.html", context)
 
 
 @require_GET
 def map_data(request):
-    """Validated initiatives matching the catalogue filters, as GeoJSON points."""
+    """Validated initiatives matching the catalogue filters, as GeoJSON points.
+
+    An initiative without a point of its own stands at its commune's point. `verdict` is the
+    current verdict's code (`not_assessed` when there is none) and `verdict_label` its words,
+    for the popups; `eligible` is kept for existing readers.
+    """
     queryset = with_current_assessment(Initiative.objects.validated()).annotate(
         lat=Coalesce("latitude", "commune__latitude", output_field=FloatField()),
         lng=Coalesce("longitude", "commune__longitude", output_field=FloatField()),
@@ -63,21 +69,25 @@ def map_data(request):
         "lng",
     )
     english = english_active()
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
-            "properties": {
-                "name": row["name"],
-                "url": reverse("catalogue:initiative-detail", args=[row["slug"]]),
-                "type": (english and row["type__name_en"]) or row["type__name"],
-                "commune": row["commune__name"],
-                "departement": row["departement_id"],
-                "eligible": row["verdict"] == "eligible",
-            },
-        }
-        for row in rows
-    ]
+    features = []
+    for row in rows:
+        verdict = map_verdict(row["verdict"])
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
+                "properties": {
+                    "name": row["name"],
+                    "url": reverse("catalogue:initiative-detail", args=[row["slug"]]),
+                    "type": (english and row["type__name_en"]) or row["type__name"],
+                    "commune": row["commune__name"],
+                    "departement": row["departement_id"],
+                    "eligible": row["verdict"] == "eligible",
+                    "verdict": verdict.code,
+                    "verdict_label": str(verdict.label),
+                },
+            }
+        )
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 

@@ -76,9 +76,11 @@ INSTALLED_APPS = [
     "registry",
     "assessment",
     "recommendations",
+    "planning",
     "catalogue",
     "backoffice",
     "accounts",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_CALLABLE = "accounts.views.axes_username"
 # Sign-up form: at most N submissions per IP address per period (seconds), cache-based.
 SIGNUP_RATE_LIMIT = (env_int("SIGNUP_RATE_LIMIT", 10), 3600)
+# `manage.py purge_inactive_accounts` deletes accounts whose e-mail address was not confirmed
+# within this many days of signing up (the privacy page states it).
+ACCOUNT_ACTIVATION_PURGE_DAYS = env_int("ACCOUNT_ACTIVATION_PURGE_DAYS", 30)
+if ACCOUNT_ACTIVATION_PURGE_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"ACCOUNT_ACTIVATION_PURGE_DAYS should be 1 or more, got {ACCOUNT_ACTIVATION_PURGE_DAYS}"
+    )
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

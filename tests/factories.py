@@ -1,10 +1,16 @@
 """Factories with fixed, readable defaults; reference rows are fetched or created by code."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import slugify
 from stdnum import luhn
 
+from core.roles import AGENT, ROLES, ensure_roles
+from recommendations.models import FollowUp, Measure
 from registry.models import (
     Commune,
     Departement,
@@ -13,6 +19,7 @@ from registry.models import (
     Label,
     LegalForm,
     Need,
+    PacteAction,
     ProductCategory,
     Status,
 )
@@ -127,11 +134,7 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
             self.owners.set(extracted)
 
 
-# --- recommendations (engineer B) ------------------------------------------------------------
-import datetime  # noqa: E402
-
-from recommendations.models import FollowUp, Measure  # noqa: E402
-from registry.models import PacteAction  # noqa: E402
+# --- recommendations ----------------------------------------------------------------------
 
 
 class PacteActionFactory(factory.django.DjangoModelFactory):
@@ -186,7 +189,7 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     proposed_on = datetime.date(2026, 10, 1)
 
 
-# --- assessment (engineer A) ---------------------------------------------------------------
+# --- assessment -----------------------------------------------------------------------------
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -223,17 +226,125 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     )
 
 
-# --- accounts and back-office (engineer D) ---------------------------------------------------
+def scoring_framework(version: int = 1):
+    """The published framework the assessment factories score against, made on first use.
+
+    E1 "Point de vente en Occitanie", a yes/no condition; C1 local purchases in %
+    (CriterionFactory: 30 → 5, 50 → 10 points); pass mark 10 out of 10. A framework that already
+    has this version and criteria (framework_v1.json once loaded) is used as it is.
+    """
+    framework = FrameworkFactory(version=version, status="published", min_score=10)
+    if not framework.criteria.exists():
+        CriterionFactory(
+            framework=framework,
+            code="E1",
+            position=1,
+            label="Point de vente en Occitanie",
+            label_en="Outlet in Occitanie",
+            kind="eliminatory",
+            question="yes_no",
+            max_points=0,
+            config={"expected": True},
+        )
+        CriterionFactory(framework=framework, code="C1", position=2)
+    return framework
+
+
+def assessor():
+    return user_with_role(AGENT, username="assessor@example.org", email="assessor@example.org")
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An initiative's assessment as the engine makes it: `assessment.services.assess_initiative`
+    scores `answers` under `framework` and writes the score, verdict and explanation.
+
+    By default the answers make it eligible under `scoring_framework()` (E1 yes, C1 73 %: 10 out
+    of 10); `not_eligible=True` fails the E1 condition, `incomplete=True` leaves C1 unanswered.
+    Under a published framework it becomes the initiative's current assessment.
+    A test that needs a given score or a row the engine would not write uses
+    StoredAssessmentFactory.
+    """
+
+    class Meta:
+        model = "assessment.Assessment"
+
+    class Params:
+        not_eligible = factory.Trait(answers={"E1": False, "C1": 73})
+        incomplete = factory.Trait(answers={"E1": True})
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    framework = factory.LazyFunction(scoring_framework)
+    answers = factory.LazyFunction(lambda: {"E1": True, "C1": 73})
+    assessed_by = factory.LazyFunction(assessor)
+
+    @classmethod
+    def _create(cls, model_class, *, initiative, framework, answers, assessed_by, **fields):
+        from assessment.services import assess_initiative
+
+        if fields:
+            raise TypeError(
+                f"The engine computes {', '.join(fields)}: give answers, or use "
+                "StoredAssessmentFactory for a row written as given"
+            )
+        return assess_initiative(
+            initiative=initiative, answers=answers, assessed_by=assessed_by, framework=framework
+        )
+
+
+class StoredAssessmentFactory(factory.django.DjangoModelFactory):
+    """The fast path: an assessment row written as given, without the engine.
+
+    Why it exists: the engine derives the score and verdict from answers under a framework, so a
+    test about what is done with given scores (sorting by 55, 80 and 20; a fractional 62.5 in an
+    export) would need a framework made to give each, and would be about that framework. It also
+    writes what the engine never does: a chosen `assessed_at` (caching), a raw answer the engine
+    would drop (must not be published). And it costs two queries where the engine takes about
+    ten, for tests that assess tens of initiatives only to count queries.
+    Its explanation is empty unless given: tests of what a page or the API explains use
+    AssessmentFactory, whose explanation is the engine's.
+    """
+
+    class Meta:
+        model = "assessment.Assessment"
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    framework = factory.LazyFunction(scoring_framework)
+    answers = factory.LazyFunction(dict)
+    score = 10
+    max_score = 10
+    verdict = "eligible"
+    explanation = factory.LazyFunction(list)
+    assessed_at = factory.LazyFunction(timezone.now)
+    is_current = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs["is_current"]:  # one current assessment per initiative, as the engine leaves it
+            model_class.objects.filter(initiative=kwargs["initiative"], is_current=True).update(
+                is_current=False
+            )
+        return super()._create(model_class, *args, **kwargs)
+
+
+# --- accounts and back-office -----------------------------------------------------------------
 
 
 def user_with_role(role: str, **kwargs):
-    """A user in the role group `role` ("retailer", "agent", "curator", "admin")."""
-    from core.roles import ensure_roles
+    """A user in the group of `role` (core.roles: "retailer", "agent", "curator", "admin").
 
-    group = next(group for group in ensure_roles() if group.name == role)
+    `kwargs` go to UserFactory: username, email, is_staff… The migrations create the groups with
+    their permissions; a test that flushed the database (transaction=True) gets them again.
+    """
     user = UserFactory(**kwargs)
-    user.groups.add(group)
+    user.groups.add(role_group(role))
     return user
+
+
+def role_group(role: str) -> Group:
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}: one of {', '.join(ROLES)}")
+    group = Group.objects.filter(name=role).first()
+    return group or next(group for group in ensure_roles() if group.name == role)
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):

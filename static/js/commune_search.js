@@ -1,5 +1,7 @@
 // Search-as-you-type for the commune field: fills a <datalist> from a small JSON endpoint.
 // Without JavaScript the field still works: type the name (and the postal code) by hand.
+// When the field holds one of the suggestions, it fires "commune:picked" with that commune
+// (insee_code, name, latitude, longitude): the location map (map.js) moves there.
 (function () {
   "use strict";
   var input = document.querySelector("[data-commune-search]");
@@ -9,7 +11,16 @@
   var url = input.getAttribute("data-commune-search");
   var timer = null;
   var lastQuery = null;
+  var suggestions = {}; // label → commune, from every answer so far
+  var picked = null;
   input.setAttribute("list", list.id);
+
+  function announce() {
+    var commune = suggestions[input.value.trim()];
+    if (!commune || commune.label === picked) return;
+    picked = commune.label;
+    input.dispatchEvent(new CustomEvent("commune:picked", { detail: commune }));
+  }
 
   function refresh() {
     var query = input.value.trim();
@@ -24,6 +35,7 @@
       .then(function (data) {
         list.replaceChildren();
         data.results.forEach(function (commune) {
+          suggestions[commune.label] = commune;
           var option = document.createElement("option");
           option.value = commune.label;
           option.textContent = commune.postal_codes.join(", ");
@@ -38,6 +50,8 @@
     timer = window.setTimeout(refresh, 200);
   }
   input.addEventListener("input", later);
+  input.addEventListener("input", announce);
+  input.addEventListener("change", announce);
   input.addEventListener("focus", later);
   if (postal) postal.addEventListener("change", later);
 })();

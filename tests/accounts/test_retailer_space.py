@@ -3,7 +3,13 @@ from django.test import Client
 from django.urls import reverse
 
 from registry.models import Status
-from tests.factories import CommuneFactory, DepartementFactory, InitiativeFactory, UserFactory
+from tests.factories import (
+    AssessmentFactory,
+    CommuneFactory,
+    DepartementFactory,
+    InitiativeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,22 +95,8 @@ def test_commune_search_ignores_a_postal_code_that_matches_nothing(retailer_clie
 def test_the_space_shows_the_current_assessment_and_links_to_the_measures(
     retailer_client, retailer, django_assert_max_num_queries
 ):
-    from django.utils import timezone
-
-    from assessment.models import Assessment
-    from tests.factories import FrameworkFactory
-
-    framework = FrameworkFactory(version=1, status="published")
     for name in ("Assessed shop", "Other assessed shop"):
-        Assessment.objects.create(
-            initiative=InitiativeFactory(name=name, owners=[retailer]),
-            framework=framework,
-            score=62,
-            max_score=100,
-            verdict="eligible",
-            assessed_at=timezone.now(),
-            is_current=True,
-        )
+        AssessmentFactory(initiative=InitiativeFactory(name=name, owners=[retailer]))
     InitiativeFactory(name="Never assessed", owners=[retailer])
 
     with django_assert_max_num_queries(30):
@@ -112,14 +104,12 @@ def test_the_space_shows_the_current_assessment_and_links_to_the_measures(
 
     content = response.content.decode()
     assert "Éligible" in content
-    assert "62" in content
+    assert "Score de 10 sur 10" in content
     assert "Pas encore évaluée" in content
     assert reverse("accounts:initiative-recommendations", args=["assessed-shop"]) in content
     # The details link only where there is an assessment to detail.
     assert reverse("accounts:initiative-result", args=["assessed-shop"]) in content
-    assert (
-        f'href="{reverse("accounts:initiative-result", args=["never-assessed"])}"' not in content
-    )
+    assert f'href="{reverse("accounts:initiative-result", args=["never-assessed"])}"' not in content
 
 
 def test_the_space_links_to_the_profile_page(retailer_client):

@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from registry.models import Initiative, Intermediaries, Status
@@ -44,8 +43,8 @@ SELF_CHECK = {
 
 
 @pytest.fixture
-def framework_v1(db):
-    call_command("loaddata", "departements", "reference", "framework_v1", verbosity=0)
+def framework_v1(load_fixtures):
+    load_fixtures("departements", "reference", "framework_v1")
     CommuneFactory()
 
 

@@ -50,6 +50,11 @@ def carried(fact, answer):
         # reference items by code
         ("labels", ["HVE", "AB", "AB"], ["AB", "HVE"]),
         ("labels", "AB", ["AB"]),
+        # practices: codes among the registry's choices, nothing ticked is an answer
+        ("environmental_practices", ["compost", "bulk", "bulk"], ["bulk", "compost"]),
+        ("social_access_schemes", [], []),
+        ("food_policy_partnership", "agreement", "agreement"),
+        ("outreach_events_per_year", "4", 4),
     ],
 )
 def test_each_kind_of_fact_is_carried_over(fact, answer, expected):
@@ -84,6 +89,12 @@ def test_each_kind_of_fact_is_carried_over(fact, answer, expected):
         ("intermediaries", 1.5),
         ("labels", [1, 2]),
         ("labels", []),
+        ("environmental_practices", ["bulk", "solar"]),  # an option this registry lacks
+        ("environmental_practices", "bulk"),
+        ("environmental_practices", [{"bulk": 1}]),
+        ("food_policy_partnership", "region"),
+        ("outreach_events_per_year", 366),
+        ("commune_population", "frr"),  # derived from the commune, not asked
         # facts that are no field of the registration, or unknown
         ("in_occitanie", True),
         ("legal_id", True),
@@ -124,8 +135,10 @@ def test_every_prefilled_criterion_of_framework_v1_with_a_registration_field_is_
     ]
     facts = {c["code"]: c["prefill_source"] for c in criteria if c["prefill_source"]}
     answers = {
-        "E1": True, "E2": True, "E4": 80, "E5": 60, "C1": 60, "C2": "one", "C3": 75,
-        "C4": 14, "C5": 35, "C6": 10, "C9": 42, "C9B": True, "C12": "coop", "C14": 2.5,
+        "E1": True, "E2": True, "E3": True, "E4": 80, "E5": 60, "E6": True, "C1": 60,
+        "C2": "one", "C3": 75, "C4": 14, "C5": 35, "C6": 10, "C7": ["compost", "bulk"],
+        "C8": [], "C9": 42, "C9B": True, "C10": "frr", "C11": "pat", "C12": "coop",
+        "C13": 6, "C14": 2.5, "C14B": False, "C15": "plan",
     }  # fmt: skip
 
     initial = self_check_initial(answers, facts)
@@ -141,6 +154,14 @@ def test_every_prefilled_criterion_of_framework_v1_with_a_registration_field_is_
         "weekly_opening_hours": 42,
         "step_free_access": True,
         "staff_fte": Decimal("2.5"),
+        "food_retail_main_activity": True,
+        "compliance_declared": True,
+        "environmental_practices": ["bulk", "compost"],
+        "social_access_schemes": [],
+        "food_policy_partnership": "pat",
+        "outreach_events_per_year": 6,
+        "work_integration_jobs": False,
+        "financial_situation": "plan",
     }
     readable = {c["prefill_source"] for c in criteria if c["prefill_source"] in STEP_FIELDS}
     assert set(initial) == readable
@@ -157,6 +178,14 @@ ROUND_TRIP_VALUES = {
     "staff_fte": [Decimal("0.5"), Decimal("3.0")],
     "weekly_opening_hours": [0, 168],
     "step_free_access": [True, False],
+    "food_retail_main_activity": [True, False],
+    "compliance_declared": [True],
+    "environmental_practices": [[], ["bulk", "cold"]],
+    "social_access_schemes": [["vouchers"]],
+    "outreach_events_per_year": [0, 12],
+    "work_integration_jobs": [True, False],
+    "food_policy_partnership": ["pat", "agreement", "none"],
+    "financial_situation": ["positive", "plan", "neither"],
 }
 
 

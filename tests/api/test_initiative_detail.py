@@ -1,10 +1,16 @@
 import pytest
 from django.utils import timezone
 
+from core.roles import AGENT
 from registry.models import Status
 from registry.services import change_status
-from tests.api.conftest import assess, user_with_role
-from tests.factories import InitiativeFactory, NeedFactory
+from tests.factories import (
+    AssessmentFactory,
+    InitiativeFactory,
+    NeedFactory,
+    StoredAssessmentFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,28 +22,27 @@ def detail_url(initiative):
 def test_detail_explains_each_criterion_of_the_current_assessment(api):
     initiative = InitiativeFactory(description="Ouvert en 2024.")
     initiative.needs.set([NeedFactory()])
-    assess(initiative, verdict="not_eligible", score=40)
+    assessment = AssessmentFactory(initiative=initiative, answers={"E1": True, "C1": 35})
 
     data = api.get(detail_url(initiative)).json()
 
     assert data["description"] == "Ouvert en 2024."
     assert [n["code"] for n in data["needs"]] == ["K_LOG"]
-    assessment = data["assessment"]
-    assert (assessment["verdict"], assessment["score"], assessment["max_score"]) == (
-        "not_eligible",
-        40,
-        100,
-    )
-    assert assessment["framework_version"] == 1
-    assert [c["code"] for c in assessment["criteria"]] == ["E1", "C1"]
-    c1 = assessment["criteria"][1]
-    assert c1["points"] == 15 and c1["max_points"] == 15
-    assert c1["explanation_en"] == "Local purchases of at least 70 %: 15 points."
+    current = data["assessment"]
+    assert (current["verdict"], current["score"], current["max_score"]) == ("not_eligible", 5, 10)
+    assert current["framework_version"] == 1
+    assert [c["code"] for c in current["criteria"]] == ["E1", "C1"]
+    c1 = current["criteria"][1]
+    assert (c1["points"], c1["max_points"]) == (5, 10)
+    assert c1["explanation_en"] == assessment.explanation[1]["explanation_en"]
 
 
 def test_detail_never_publishes_the_raw_answers(api):
     initiative = InitiativeFactory()
-    assess(initiative)
+    # An answer the engine would have dropped (unknown code), easy to spot if it were published.
+    StoredAssessmentFactory(
+        initiative=initiative, answers={"E1": True, "C1": 73, "SECRET": "confidential figure"}
+    )
 
     body = api.get(detail_url(initiative)).content.decode()
 
@@ -69,7 +74,7 @@ def test_an_unknown_slug_is_a_404(api):
 
 def test_anonymous_clients_and_retailers_never_see_private_data(api, retailer_api, retailer):
     initiative = InitiativeFactory(owners=[retailer], siret="73282932000074")
-    agent = user_with_role("moderatrice", "agent")
+    agent = user_with_role(AGENT, username="moderatrice")
     change_status(
         initiative=initiative, to_status=Status.SUBMITTED, by=agent, reason="Note interne"
     )
@@ -80,13 +85,13 @@ def test_anonymous_clients_and_retailers_never_see_private_data(api, retailer_ap
         data = response.json()
         assert data["private"] is None
         body = response.content.decode()
-        for secret in ("Note interne", "moderatrice", "73282932000074", "retailer-api"):
+        for secret in ("Note interne", "moderatrice", "73282932000074", retailer.username):
             assert secret not in body
 
 
 def test_agents_see_workflow_owners_and_history(agent_api, retailer):
     initiative = InitiativeFactory(owners=[retailer], status=Status.SUBMITTED)
-    agent = user_with_role("moderatrice", "agent")
+    agent = user_with_role(AGENT, username="moderatrice")
     change_status(
         initiative=initiative, to_status=Status.VALIDATED, by=agent, reason="Visite faite"
     )
@@ -94,7 +99,7 @@ def test_agents_see_workflow_owners_and_history(agent_api, retailer):
     private = agent_api.get(detail_url(initiative)).json()["private"]
 
     assert private["status"] == "validated"
-    assert private["owners"] == ["retailer-api"]
+    assert private["owners"] == [retailer.username]
     assert private["status_history"][0]["reason"] == "Visite faite"
     assert private["status_history"][0]["changed_by"] == "moderatrice"
     assert private["regional_purchase_share"] == 80
@@ -111,7 +116,7 @@ def test_agents_and_owners_can_read_an_unvalidated_initiative(agent_api, retaile
 
 def test_detail_query_count_is_small(api, django_assert_max_num_queries):
     initiative = InitiativeFactory()
-    assess(initiative)
+    AssessmentFactory(initiative=initiative)
 
     with django_assert_max_num_queries(8):
         assert api.get(detail_url(initiative)).status_code == 200
@@ -135,7 +140,9 @@ def test_detail_etag_changes_when_the_initiative_is_reassessed(api):
     initiative = InitiativeFactory()
     etag = api.get(detail_url(initiative))["ETag"]
 
-    assess(initiative, when=timezone.now() + timezone.timedelta(seconds=5))
+    StoredAssessmentFactory(
+        initiative=initiative, assessed_at=timezone.now() + timezone.timedelta(seconds=5)
+    )
 
     response = api.get(detail_url(initiative), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200

@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Status
-from tests.api.conftest import assess, days_ago
+from tests.api.conftest import days_ago
 from tests.factories import (
+    AssessmentFactory,
     CommuneFactory,
     DepartementFactory,
     InitiativeFactory,
@@ -11,6 +12,7 @@ from tests.factories import (
     LabelFactory,
     NeedFactory,
     ProductCategoryFactory,
+    StoredAssessmentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,7 @@ def test_each_item_carries_the_public_contract_fields(api):
     )
     initiative.labels.set([LabelFactory()])
     initiative.products.set([ProductCategoryFactory()])
-    assess(initiative, verdict="eligible", score=62.5)
+    StoredAssessmentFactory(initiative=initiative, score=62.5, max_score=100)
 
     item = api.get(LIST_URL).json()["results"][0]
 
@@ -90,13 +92,13 @@ def test_each_item_carries_the_public_contract_fields(api):
 
 def test_items_never_carry_private_data(api, retailer):
     initiative = InitiativeFactory(owners=[retailer])
-    assess(initiative)
+    AssessmentFactory(initiative=initiative)
 
     item = api.get(LIST_URL).json()["results"][0]
 
     for private in ("owners", "status", "siret", "answers", "status_history", "private"):
         assert private not in item
-    assert "retailer-api" not in api.get(LIST_URL).content.decode()
+    assert retailer.username not in api.get(LIST_URL).content.decode()
 
 
 def test_an_initiative_never_assessed_has_null_verdict_and_score(api):
@@ -112,12 +114,12 @@ def test_an_initiative_never_assessed_has_null_verdict_and_score(api):
     [("true", ["Éligible"]), ("false", ["Jamais évaluée", "Non éligible"])],
 )
 def test_eligible_filters_on_the_current_verdict(api, value, expected):
-    assess(InitiativeFactory(name="Éligible"), verdict="eligible")
-    assess(InitiativeFactory(name="Non éligible"), verdict="not_eligible")
+    AssessmentFactory(initiative=InitiativeFactory(name="Éligible"))
+    AssessmentFactory(initiative=InitiativeFactory(name="Non éligible"), not_eligible=True)
     InitiativeFactory(name="Jamais évaluée")
     old = InitiativeFactory(name="Anciennement éligible")
-    assess(old, verdict="eligible")
-    assess(old, verdict="incomplete")  # the newer assessment is the current one
+    AssessmentFactory(initiative=old)
+    AssessmentFactory(initiative=old, incomplete=True)  # the newer assessment is the current one
 
     got = names(api.get(LIST_URL, {"eligible": value}))
 
@@ -172,9 +174,11 @@ def test_updated_since_returns_what_changed_after_the_date(api):
 
 
 def test_ordering_by_score_descending(api):
-    assess(InitiativeFactory(name="B moyenne"), score=55)
-    assess(InitiativeFactory(name="A haute"), score=80)
-    assess(InitiativeFactory(name="C basse"), score=20, verdict="not_eligible")
+    StoredAssessmentFactory(initiative=InitiativeFactory(name="B moyenne"), score=55)
+    StoredAssessmentFactory(initiative=InitiativeFactory(name="A haute"), score=80)
+    StoredAssessmentFactory(
+        initiative=InitiativeFactory(name="C basse"), score=20, verdict="not_eligible"
+    )
 
     assert names(api.get(LIST_URL, {"ordering": "-score"})) == ["A haute", "B moyenne", "C basse"]
     assert names(api.get(LIST_URL)) == ["A haute", "B moyenne", "C basse"]  # by name
@@ -273,7 +277,7 @@ def test_list_query_count_does_not_grow_with_the_page(api, django_assert_max_num
         initiative.products.set([ProductCategoryFactory()])
         initiative.needs.set([NeedFactory()])
         if n % 2:
-            assess(initiative)
+            StoredAssessmentFactory(initiative=initiative)
 
     # ETag summary (also the count), page ids, rows, products, labels.
     with django_assert_max_num_queries(5):

@@ -2,13 +2,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from registry.models import Initiative, Status, StatusChange
-from tests.api.conftest import user_with_role
 from tests.factories import (
     CommuneFactory,
     InitiativeFactory,
     InitiativeTypeFactory,
     LabelFactory,
     ProductCategoryFactory,
+    UserFactory,
     make_siret,
 )
 
@@ -143,8 +143,7 @@ def test_a_bad_token_is_a_401(references):
     assert client.post(LIST_URL, new_initiative(), format="json").status_code == 401
 
 
-def test_session_authenticated_agents_need_a_csrf_token(references):
-    agent = user_with_role("agent-session", "agent")
+def test_session_authenticated_agents_need_a_csrf_token(agent, references):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(agent)
 
@@ -471,9 +470,34 @@ def test_a_create_racing_another_is_a_409_not_a_500(agent_api, references, monke
     def lose_the_race(**kwargs):
         raise IntegrityError("UNIQUE constraint failed: registry_initiative.slug")
 
-    monkeypatch.setattr("registry.api.create_initiative", lose_the_race)
+    monkeypatch.setattr("api.write_serializers.create_initiative", lose_the_race)
 
     response = agent_api.post(LIST_URL, new_initiative(), format="json")
 
     assert response.status_code == 409
     assert response.json()["non_field_errors"]
+
+
+def test_validating_through_the_api_mails_the_owners_like_the_back_office(
+    agent_api, mailoutbox, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="boutique@example.fr")
+    initiative = InitiativeFactory(status=Status.SUBMITTED, owners=[owner])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent_api.post(
+            status_url(initiative.slug), {"status": "validated"}, format="json"
+        )
+
+    assert response.status_code == 200, response.content
+    assert [message.to for message in mailoutbox] == [["boutique@example.fr"]]
+
+
+def test_rejecting_through_the_api_needs_a_reason_for_the_owners(agent_api):
+    initiative = InitiativeFactory(status=Status.SUBMITTED)
+
+    response = agent_api.post(status_url(initiative.slug), {"status": "rejected"}, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.json()
+    assert Initiative.objects.get(pk=initiative.pk).status == Status.SUBMITTED

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from assessment.models import Framework
 from recommendations.models import Measure
@@ -9,19 +8,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def framework_v1():
-    call_command("loaddata", "departements", "reference", "framework_v1", verbosity=0)
-    return Framework.objects.get(version=1)
-
-
-@pytest.fixture
-def measures():
-    call_command("loaddata", "departements", "reference", "measures", verbosity=0)
+def measures(load_fixtures):
+    load_fixtures("departements", "reference", "measures")
     return Measure.objects.all()
 
 
-def test_departements_lists_the_thirteen_of_occitanie(api):
-    call_command("loaddata", "departements", verbosity=0)
+def test_departements_lists_the_thirteen_of_occitanie(api, load_fixtures):
+    load_fixtures("departements")
 
     data = api.get("/api/v1/departements/").json()
 

@@ -47,7 +47,12 @@ def test_a_curator_duplicates_then_publishes_from_the_admin(client, curator, fra
     assert confirmation.status_code == 200
     response = client.post(
         changelist,
-        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        {
+            "action": "publish",
+            "_selected_action": [draft.pk],
+            "post": "yes",
+            "confirm_texts": "yes",
+        },
         follow=True,
     )
 
@@ -120,7 +125,12 @@ def test_publishing_refuses_a_minimum_score_above_the_weighted_points(client, cu
     confirmation = client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
     response = client.post(
         changelist,
-        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        {
+            "action": "publish",
+            "_selected_action": [draft.pk],
+            "post": "yes",
+            "confirm_texts": "yes",
+        },
         follow=True,
     )
 

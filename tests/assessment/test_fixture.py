@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from assessment import engine
@@ -12,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("loaddata", *settings.REFERENCE_FIXTURES, *settings.DEMO_FIXTURES, verbosity=0)
+def demo(demo_data):
+    """The reference fixtures and demo initiatives (tests/conftest.py reads them once)."""
 
 
 def test_framework_v1_follows_the_brief(demo):

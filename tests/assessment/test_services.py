@@ -98,14 +98,14 @@ def test_publishing_refuses_a_minimum_score_no_initiative_can_reach(framework):
     draft.save()
 
     with pytest.raises(ValidationError) as caught:
-        publish_framework(framework=draft)
+        publish_framework(framework=draft, texts_confirmed=True)
 
     assert caught.value.code == "min_score_unreachable"
     draft.refresh_from_db()
     assert draft.status == FrameworkStatus.DRAFT
     draft.min_score = 20
     draft.save()
-    publish_framework(framework=draft)
+    publish_framework(framework=draft, texts_confirmed=True)
 
 
 def test_publishing_retires_the_old_version_and_rescores_validated_initiatives(framework, agent):
@@ -117,7 +117,7 @@ def test_publishing_retires_the_old_version_and_rescores_validated_initiatives(f
         config={"min": 0, "max": 100, "unit": "%", "bands": [{"from": 60, "points": 10}]}
     )
 
-    summary = publish_framework(framework=draft)
+    summary = publish_framework(framework=draft, texts_confirmed=True)
 
     framework.refresh_from_db()
     assert framework.status == FrameworkStatus.RETIRED
@@ -137,7 +137,7 @@ def test_answers_do_not_carry_over_when_the_question_changes(framework, agent):
         config={"options": [{"value": "solar", "label": "Solaire", "points": 2}]}
     )
 
-    publish_framework(framework=draft)
+    publish_framework(framework=draft, texts_confirmed=True)
 
     current = initiative.assessments.get(is_current=True)
     assert "C7" not in current.answers
@@ -158,7 +158,7 @@ def test_an_old_assessment_is_reproducible_after_a_new_version(framework, agent)
             ]
         },
     )
-    publish_framework(framework=draft)
+    publish_framework(framework=draft, texts_confirmed=True)
 
     old.refresh_from_db()
     replay = engine.evaluate(framework_definition(old.framework), old.answers)

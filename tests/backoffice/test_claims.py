@@ -8,12 +8,6 @@ from tests.factories import ClaimFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def agent_client(client, agent):
-    client.force_login(agent)
-    return client
-
-
 def test_confirmed_claims_wait_for_an_agent(agent_client):
     ClaimFactory(initiative__name="Halle de Mende")
     ClaimFactory(initiative__name="Pas encore confirmée", status=ClaimStatus.AWAITING_EMAIL)

@@ -5,16 +5,14 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from assessment.models import Assessment
 from backoffice import dashboard
 from registry.models import Initiative
 from tests.factories import (
+    AssessmentFactory,
     CommuneFactory,
     DepartementFactory,
     FollowUpFactory,
-    FrameworkFactory,
     InitiativeFactory,
     InitiativeTypeFactory,
     MeasureFactory,
@@ -28,18 +26,6 @@ PARIS = datetime.timezone(datetime.timedelta(hours=1))
 def created(initiative, year, month, day=10):
     Initiative.objects.filter(pk=initiative.pk).update(
         created_at=datetime.datetime(year, month, day, 12, tzinfo=PARIS)
-    )
-
-
-def assess(initiative, verdict, *, current=True):
-    Assessment.objects.create(
-        initiative=initiative,
-        framework=FrameworkFactory(version=1, status="published"),
-        score=50,
-        max_score=100,
-        verdict=verdict,
-        assessed_at=timezone.now(),
-        is_current=current,
     )
 
 
@@ -64,11 +50,10 @@ def registry():
     a.needs.set([logistics, finance])
     b.needs.set([logistics])
     d.needs.set([finance, logistics])
-    assess(a, "not_eligible", current=False)  # superseded: never counted
-    Assessment.objects.filter(initiative=a).update(is_current=False)
-    assess(a, "eligible")
-    assess(b, "not_eligible")
-    assess(c, "eligible")
+    AssessmentFactory(initiative=a, not_eligible=True)  # superseded by the next: never counted
+    AssessmentFactory(initiative=a)
+    AssessmentFactory(initiative=b, not_eligible=True)
+    AssessmentFactory(initiative=c)
     first, second = MeasureFactory(code="LOG1"), MeasureFactory(code="FIN1")
     FollowUpFactory(initiative=a, measure=first, state="proposed")
     FollowUpFactory(initiative=a, measure=second, state="done")

@@ -12,12 +12,6 @@ from tests.factories import InitiativeFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def agent_client(client, agent):
-    client.force_login(agent)
-    return client
-
-
 def submitted(name, *, days_ago, owners=()):
     initiative = InitiativeFactory(name=name, status=Status.DRAFT, owners=list(owners))
     change = change_status(initiative=initiative, to_status=Status.SUBMITTED, by=None)

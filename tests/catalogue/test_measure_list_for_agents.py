@@ -2,15 +2,9 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Status
-from tests.factories import InitiativeFactory, MeasureFactory, NeedFactory, user_with_role
+from tests.factories import InitiativeFactory, MeasureFactory, NeedFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent_client(client):
-    client.force_login(user_with_role("agent"))
-    return client
 
 
 def _codes(response):

@@ -66,3 +66,21 @@ def open_collapsed_panel(toggler):
     toggler.click()
     panel = toggler.page.locator(toggler.get_attribute("data-bs-target"))
     expect(panel).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+
+
+def log_in(page, live_server, user):
+    """Open a session for `user` in the browser without going through the log-in form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

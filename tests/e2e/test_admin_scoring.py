@@ -4,16 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import Criterion, Framework
-from core.roles import CURATOR, ensure_roles
-from tests.factories import UserFactory
+from core.roles import CURATOR
+from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in_as_curator(page, live_server, next_url):
-    groups = {group.name: group for group in ensure_roles()}
-    curator = UserFactory(username="curatrice", is_staff=True)
-    curator.groups.add(groups[CURATOR])
+    user_with_role(CURATOR, username="curatrice", is_staff=True)
     page.goto(f"{live_server.url}/admin/login/?next={next_url}")
     page.get_by_label("Nom d’utilisateur").fill("curatrice")
     page.get_by_label("Mot de passe").fill("correct horse battery")

@@ -83,7 +83,7 @@ def test_done_goes_through_complete_followup_only(agent):
     assert followup.state == "proposed"
 
 
-def test_complete_followup_reassesses_and_records_the_effect(agent, framework):
+def test_complete_followup_reassesses_and_records_the_effect(agent, framework_v1):
     initiative = InitiativeFactory()
     assess_initiative(initiative=initiative, answers=WEAK_ANSWERS, assessed_by=agent)
     followup = FollowUpFactory(initiative=initiative, state="in_progress")
@@ -105,7 +105,7 @@ def test_complete_followup_reassesses_and_records_the_effect(agent, framework):
     assert current.assessed_by == agent
 
 
-def test_complete_followup_keeps_everything_when_an_answer_is_invalid(agent, framework):
+def test_complete_followup_keeps_everything_when_an_answer_is_invalid(agent, framework_v1):
     initiative = InitiativeFactory()
     assess_initiative(initiative=initiative, answers=WEAK_ANSWERS, assessed_by=agent)
     followup = FollowUpFactory(initiative=initiative)
@@ -120,7 +120,7 @@ def test_complete_followup_keeps_everything_when_an_answer_is_invalid(agent, fra
     assert initiative.assessments.count() == 1
 
 
-def test_suggest_measures_uses_declared_needs_and_the_current_assessment(agent, framework):
+def test_suggest_measures_uses_declared_needs_and_the_current_assessment(agent, framework_v1):
     logistics = NeedFactory(code="K_LOG")
     initiative = InitiativeFactory()
     initiative.needs.set([logistics])

@@ -111,6 +111,7 @@ EXPECTED: dict[str, Rule] = {
     "carte/donnees.json": rule(PUBLIC),
     "mentions-legales/": rule(PUBLIC),
     "donnees-personnelles/": rule(PUBLIC),
+    "accessibilite/": rule(PUBLIC),
     # Accounts (ours)
     "comptes/login/": rule(PUBLIC),
     "comptes/inscription/": rule(expect(anon=OK, logged_in=FOUND)),
@@ -118,6 +119,9 @@ EXPECTED: dict[str, Rule] = {
     "comptes/verification/nouveau-lien/": rule(PUBLIC),
     "comptes/verification/<uidb64>/<token>/": rule(expect(BAD_REQUEST), uidb64="MQ"),
     "comptes/profil/": rule(LOGGED_IN),
+    "comptes/profil/mes-donnees/": rule(LOGGED_IN),
+    # Staff get a page saying an administrator deletes their accounts.
+    "comptes/profil/supprimer/": rule(LOGGED_IN),
     "comptes/mes-initiatives/": rule(LOGGED_IN),
     "comptes/mes-initiatives/nouvelle/": rule(LOGGED_IN),
     "comptes/mes-initiatives/nouvelle/<slug:step>/": rule(LOGGED_IN),

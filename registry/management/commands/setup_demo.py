@@ -22,6 +22,9 @@ DEMO_ACCOUNTS = [
 ]
 # Demo initiatives (by slug) that each demo retailer owns.
 RETAILER_LISTINGS = {"retailer1": 2, "retailer2": 1}
+# Fixtures loaded in place of a REFERENCE_FIXTURES entry: the same rows with more data. Tests load
+# communes.json, which leaves the outlines out to load twice as fast; the site gets them.
+FULL_FIXTURES = {"communes": "commune_outlines"}
 
 
 def fixture_models(name: str) -> list:
@@ -49,6 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reload=False, **options):
         for name in [*settings.REFERENCE_FIXTURES, *settings.DEMO_FIXTURES]:
+            name = FULL_FIXTURES.get(name, name)
             models = fixture_models(name)
             if not reload and any(model.objects.exists() for model in models):
                 self.stdout.write(f"  {name}: already loaded, kept as it is")

@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from registry.models import Status
 from tests.factories import (
+    AssessmentFactory,
     CommuneFactory,
     DepartementFactory,
-    FrameworkFactory,
     InitiativeFactory,
     InitiativeTypeFactory,
     LabelFactory,
     NeedFactory,
     ProductCategoryFactory,
+    StoredAssessmentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,24 +26,6 @@ URL = reverse("catalogue:initiative-list")
 
 def names(response) -> list[str]:
     return [initiative.name for initiative in response.context["page_obj"].object_list]
-
-
-def assess(initiative, verdict: str):
-    """Give `initiative` a current assessment with `verdict` (engineer A's model)."""
-    from assessment.models import Assessment
-
-    framework = FrameworkFactory(version=1, status="published")
-    return Assessment.objects.create(
-        initiative=initiative,
-        framework=framework,
-        answers={},
-        score=60 if verdict == "eligible" else 20,
-        max_score=100,
-        verdict=verdict,
-        explanation=[],
-        assessed_at=timezone.now(),
-        is_current=True,
-    )
 
 
 def ariege():
@@ -176,8 +159,8 @@ def test_it_filters_by_declared_need(client):
 
 
 def test_it_filters_eligible_initiatives_only(client):
-    assess(InitiativeFactory(name="Eligible shop"), "eligible")
-    assess(InitiativeFactory(name="Ineligible shop"), "not_eligible")
+    AssessmentFactory(initiative=InitiativeFactory(name="Eligible shop"))
+    AssessmentFactory(initiative=InitiativeFactory(name="Ineligible shop"), not_eligible=True)
     InitiativeFactory(name="Unassessed shop")
 
     response = client.get(URL, {"eligible": "on"}, HTTP_ACCEPT_LANGUAGE="en")
@@ -187,8 +170,8 @@ def test_it_filters_eligible_initiatives_only(client):
 
 
 def test_cards_show_the_current_verdict(client):
-    assess(InitiativeFactory(name="Eligible shop"), "eligible")
-    assess(InitiativeFactory(name="Ineligible shop"), "not_eligible")
+    AssessmentFactory(initiative=InitiativeFactory(name="Eligible shop"))
+    AssessmentFactory(initiative=InitiativeFactory(name="Ineligible shop"), not_eligible=True)
     InitiativeFactory(name="Unassessed shop")
 
     html = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -203,16 +186,16 @@ def test_filters_combine(client):
     match = InitiativeFactory(name="Épicerie de Foix", commune=ariege(), postal_code="09000")
     match.products.set([bread])
     match.labels.set([LabelFactory()])
-    assess(match, "eligible")
+    AssessmentFactory(initiative=match)
     wrong_label = InitiativeFactory(
         name="Épicerie sans label", commune=ariege(), postal_code="09000"
     )
     wrong_label.products.set([bread])
-    assess(wrong_label, "eligible")
+    AssessmentFactory(initiative=wrong_label)
     wrong_place = InitiativeFactory(name="Épicerie toulousaine")
     wrong_place.products.set([bread])
     wrong_place.labels.set([LabelFactory()])
-    assess(wrong_place, "eligible")
+    AssessmentFactory(initiative=wrong_place)
 
     response = client.get(
         URL,
@@ -343,7 +326,7 @@ def test_the_catalogue_needs_a_constant_number_of_queries(
         initiative = InitiativeFactory()
         initiative.labels.set(labels)
         initiative.products.set(products)
-        assess(initiative, "eligible")
+        StoredAssessmentFactory(initiative=initiative)
 
     with django_assert_max_num_queries(11):
         response = client.get(

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from registry.models import Status, StatusChange
 from tests.factories import (
+    AssessmentFactory,
     CommuneFactory,
     DepartementFactory,
     InitiativeFactory,
@@ -12,10 +13,12 @@ from tests.factories import (
     LabelFactory,
     NeedFactory,
     ProductCategoryFactory,
+    StoredAssessmentFactory,
     UserFactory,
     user_with_role,
 )
-from tests.registry.test_catalogue import ariege, assess
+
+from .test_catalogue import ariege
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def test_home_shows_key_figures_by_departement_and_type(client):
     InitiativeFactory.create_batch(2)
-    assess(InitiativeFactory(commune=ariege(), postal_code="09000"), "eligible")
+    AssessmentFactory(initiative=InitiativeFactory(commune=ariege(), postal_code="09000"))
     InitiativeFactory(status=Status.DRAFT)
 
     response = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="fr")
@@ -129,12 +132,13 @@ def test_detail_of_an_unvalidated_initiative_is_not_found(client, status):
 
 def test_detail_shows_the_verdict_with_its_explanation(client):
     initiative = InitiativeFactory()
-    assess(initiative, "eligible")
+    local_sourcing = AssessmentFactory(initiative=initiative).explanation[1]
 
     html = client.get(initiative.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert "Eligible" in html
-    assert "Score 60" in html
+    assert "Score 10 out of 10" in html
+    assert f"<strong>Local sourcing</strong> — {local_sourcing['public_en']}" in html
 
 
 def test_detail_of_an_unassessed_initiative_says_so(client):
@@ -173,7 +177,7 @@ def test_map_tiles_come_from_the_setting(client, settings):
 def test_map_data_is_geojson_of_validated_initiatives(client):
     shop = InitiativeFactory(name="Shop", latitude=43.61, longitude=1.45)
     InitiativeFactory(name="Draft", status=Status.DRAFT)
-    assess(shop, "eligible")
+    AssessmentFactory(initiative=shop)
 
     data = client.get(reverse("catalogue:map-data"), HTTP_ACCEPT_LANGUAGE="en").json()
 
@@ -189,6 +193,8 @@ def test_map_data_is_geojson_of_validated_initiatives(client):
                 "commune": "Toulouse",
                 "departement": "31",
                 "eligible": True,
+                "verdict": "eligible",
+                "verdict_label": "Eligible",
             },
         }
     ]
@@ -238,7 +244,7 @@ def test_map_page_and_data_need_a_constant_number_of_queries(
         initiative = InitiativeFactory(type=amap if n % 2 else InitiativeTypeFactory())
         initiative.labels.set([LabelFactory()])
         initiative.products.set([ProductCategoryFactory()])
-        assess(initiative, "eligible")
+        StoredAssessmentFactory(initiative=initiative)
 
     with django_assert_max_num_queries(9):
         page = client.get(reverse("catalogue:initiative-map"))
@@ -252,7 +258,7 @@ def test_map_page_and_data_need_a_constant_number_of_queries(
 def test_detail_needs_few_queries(client, django_assert_max_num_queries):
     initiative = InitiativeFactory()
     initiative.labels.set([LabelFactory()])
-    assess(initiative, "eligible")
+    AssessmentFactory(initiative=initiative)
 
     with django_assert_max_num_queries(8):
         assert client.get(initiative.get_absolute_url()).status_code == 200
@@ -310,10 +316,8 @@ def test_anonymous_visitors_get_a_log_in_link_and_no_log_out(client):
     assert reverse("backoffice:moderation") not in html
 
 
-def test_agents_see_the_back_office_and_log_out_as_a_post_form(client):
-    client.force_login(user_with_role("agent"))
-
-    html = client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_agents_see_the_back_office_and_log_out_as_a_post_form(agent_client):
+    html = agent_client.get(reverse("catalogue:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert reverse("backoffice:moderation") in html
     assert reverse("accounts:my-initiatives") in html
@@ -324,10 +328,8 @@ def test_agents_see_the_back_office_and_log_out_as_a_post_form(client):
     assert "csrfmiddlewaretoken" in logout_form
 
 
-def test_retailers_see_their_space_but_not_the_back_office(client):
-    client.force_login(user_with_role("retailer"))
-
-    html = client.get(reverse("catalogue:home")).content.decode()
+def test_retailers_see_their_space_but_not_the_back_office(retailer_client):
+    html = retailer_client.get(reverse("catalogue:home")).content.decode()
 
     assert reverse("accounts:my-initiatives") in html
     assert reverse("backoffice:moderation") not in html

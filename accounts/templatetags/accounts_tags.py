@@ -1,0 +1,10 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.simple_tag
+def activation_purge_days() -> int:
+    """Days after which an account never activated is deleted (the privacy page states it)."""
+    return settings.ACCOUNT_ACTIVATION_PURGE_DAYS

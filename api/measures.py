@@ -1,0 +1,103 @@
+"""Public support measures (adopted or in place): proposed and abandoned ones are internal."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import permissions, serializers, viewsets
+
+from core.api import AUTHENTICATION_CLASSES
+from recommendations.models import Measure
+
+from .schema import NOT_FOUND
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    pacte_actions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    target_types = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text=_("Initiative type codes; empty when the measure suits every type."),
+    )
+    title_en = serializers.CharField(
+        read_only=True, help_text=_("Title in English (may be empty).")
+    )
+    summary_en = serializers.CharField(
+        read_only=True, help_text=_("Summary in English (may be empty).")
+    )
+    rationale = serializers.CharField(read_only=True, help_text=_("Markdown."))
+    rationale_en = serializers.CharField(
+        read_only=True, help_text=_("Markdown, in English (may be empty).")
+    )
+    means = serializers.CharField(read_only=True, help_text=_("Markdown."))
+    means_en = serializers.CharField(
+        read_only=True, help_text=_("Markdown, in English (may be empty).")
+    )
+    criterion_codes = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Criteria of the eligibility framework the measure helps improve."),
+    )
+    url = serializers.SerializerMethodField(help_text=_("Page of the measure on the site."))
+
+    class Meta:
+        model = Measure
+        fields = [
+            "code",
+            "title",
+            "title_en",
+            "summary",
+            "summary_en",
+            "rationale",
+            "rationale_en",
+            "means",
+            "means_en",
+            "support_type",
+            "priority",
+            "status",
+            "lead_service",
+            "pacte_actions",
+            "needs",
+            "criterion_codes",
+            "target_types",
+            "url",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, measure) -> str | None:
+        try:
+            path = reverse("catalogue:measure-detail", args=[measure.code])
+        except NoReverseMatch:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Public support measures (adopted or in place)")),
+    retrieve=extend_schema(
+        summary=_("One public support measure"),
+        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
+        responses={200: MeasureSerializer, 404: NOT_FOUND},
+    ),
+)
+class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [permissions.AllowAny]
+    serializer_class = MeasureSerializer
+    pagination_class = None
+    filter_backends = []
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_-]+"
+
+    def get_queryset(self):
+        # Proposed and abandoned measures are internal, even for agents, on this public list.
+        return Measure.objects.public().with_references().order_by("code")

@@ -1,0 +1,248 @@
+"""The database side of coverage and reach: read the points and facts the pure functions take,
+and keep their results in the cache until the data they depend on changes.
+
+Why a cache keyed on a data version rather than a table refreshed after each change: eligibility
+changes in several places (an assessment, bulk re-scoring, publishing a framework, moderation, an
+edit of an initiative's place or needs) and none of them has to know about planning. The
+version (`data_version`) is a fingerprint of the rows those results read, taken in four small
+aggregate queries; any change gives a new version, hence a new key, and the old entry expires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, FloatField, Max, Q, Sum
+from django.db.models.functions import Coalesce
+
+from assessment.explanation import read_explanation
+from assessment.models import Assessment
+from assessment.queries import eligible
+from recommendations.matching import CriterionResult
+from recommendations.models import Measure
+from registry.models import Commune, Departement, Initiative
+
+from . import coverage as cov
+from . import reach as reach_module
+from .families import FAMILIES, family_of
+
+FAMILY_CODES = tuple(family.code for family in FAMILIES)
+DEFAULT_THRESHOLD_KM = 10
+# Entries whose key no longer comes up (the data changed) leave the cache after this time.
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def data_version() -> str:
+    """A fingerprint of what coverage, reach and simulations read: initiatives (any edit moves
+    `updated_at`, as the API's caches also rely on), assessments (new rows, current ones),
+    communes (points, populations) and measures."""
+    parts = [
+        Initiative.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+        Assessment.objects.aggregate(
+            last=Max("pk"), current=Count("pk", filter=Q(is_current=True))
+        ),
+        Commune.objects.aggregate(
+            n=Count("pk"), people=Sum("population"), lat=Sum("latitude"), lon=Sum("longitude")
+        ),
+        Measure.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def cached(name: str, version: str, compute: Callable[[], object]):
+    """`compute()`, kept in the cache under `name` and the data `version`."""
+    key = f"planning:{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+# --- coverage --------------------------------------------------------------------------------
+
+
+def commune_points() -> list[cov.CommunePoint]:
+    rows = Commune.objects.order_by("insee_code").values_list(
+        "insee_code", "name", "departement_id", "population", "latitude", "longitude"
+    )
+    return [
+        cov.CommunePoint(code, name, dep, population or 0, lat, lon)
+        for code, name, dep, population, lat, lon in rows
+    ]
+
+
+def located(initiatives):
+    """Annotate `lat` and `lon`: the initiative's own point, else its commune's."""
+    return initiatives.annotate(
+        lat=Coalesce("latitude", "commune__latitude", output_field=FloatField()),
+        lon=Coalesce("longitude", "commune__longitude", output_field=FloatField()),
+    )
+
+
+def outlet(pk, lat, lon, type_code, departement) -> cov.Outlet:
+    return cov.Outlet(pk, lat, lon, family_of(type_code), departement)
+
+
+def eligible_outlets() -> list[cov.Outlet]:
+    """The validated initiatives whose current assessment says eligible, as outlets."""
+    rows = (
+        located(eligible(Initiative.objects.validated()))
+        .order_by("pk")
+        .values_list("pk", "lat", "lon", "type_id", "departement_id")
+    )
+    return [outlet(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CoverageBase:
+    """What coverage needs whatever the threshold: the cached part."""
+
+    communes: tuple[cov.CommunePoint, ...]
+    nearest: dict[str, cov.Nearest]
+    outlet_ids: frozenset[int]
+    eligible_by_departement: dict[str, int]
+    validated_by_departement: dict[str, int]
+
+
+def _coverage_base() -> CoverageBase:
+    communes = tuple(commune_points())
+    outlets = eligible_outlets()
+    eligible_counts: dict[str, int] = defaultdict(int)
+    for found in outlets:
+        eligible_counts[found.departement] += 1
+    validated = dict(
+        Initiative.objects.validated()
+        .values_list("departement_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return CoverageBase(
+        communes=communes,
+        nearest=cov.nearest_outlets(communes, outlets, FAMILY_CODES),
+        outlet_ids=frozenset(found.id for found in outlets),
+        eligible_by_departement=dict(eligible_counts),
+        validated_by_departement=validated,
+    )
+
+
+def coverage_base(version: str | None = None) -> CoverageBase:
+    return cached("coverage", version or data_version(), _coverage_base)
+
+
+def current_coverage(
+    threshold_km: float = DEFAULT_THRESHOLD_KM, *, base: CoverageBase | None = None
+) -> cov.Coverage:
+    """Coverage of every commune by the eligible outlets of today, for `threshold_km`."""
+    base = base or coverage_base()
+    return cov.summarise(
+        base.communes,
+        base.nearest,
+        threshold_km,
+        families=FAMILY_CODES,
+        outlets_by_departement=base.eligible_by_departement,
+    )
+
+
+@dataclass(frozen=True)
+class DepartementRow:
+    code: str
+    name: str
+    validated: int
+    eligible: int
+    area: cov.Area  # communes and population, within and beyond the threshold
+
+
+def departement_rows(coverage: cov.Coverage, base: CoverageBase) -> list[DepartementRow]:
+    """One row per département (all of them, with or without communes or initiatives)."""
+    return [
+        DepartementRow(
+            code=code,
+            name=name,
+            validated=base.validated_by_departement.get(code, 0),
+            eligible=base.eligible_by_departement.get(code, 0),
+            area=coverage.departements.get(code) or cov.Area(code),
+        )
+        for code, name in Departement.objects.order_by("code").values_list("code", "name")
+    ]
+
+
+def departement_summary(threshold_km: float = DEFAULT_THRESHOLD_KM) -> list[DepartementRow]:
+    """Validated and eligible initiatives, and population beyond `threshold_km` of an
+    eligible outlet, per département (the public summary of the home page)."""
+    base = coverage_base()
+    return departement_rows(current_coverage(threshold_km, base=base), base)
+
+
+# --- reach of the measures -------------------------------------------------------------------
+
+
+def weak_codes(explanation) -> frozenset[str]:
+    """Codes of the criteria an assessment fails or scores under half the points on."""
+    return frozenset(
+        row.code
+        for row in read_explanation(explanation)
+        if CriterionResult(
+            code=row.code,
+            points=None if row.missing else row.points,
+            max_points=row.max_points,
+            failed=row.eliminatory_failed,
+            eliminatory=row.eliminatory,
+        ).is_weak
+    )
+
+
+def measure_targets() -> list[reach_module.MeasureTarget]:
+    measures = Measure.objects.order_by("code").prefetch_related(
+        "needs", "pacte_actions", "target_types"
+    )
+    return [
+        reach_module.MeasureTarget(
+            code=m.code,
+            need_codes=frozenset(n.code for n in m.needs.all()),
+            criterion_codes=frozenset(m.criterion_codes or ()),
+            action_codes=frozenset(a.code for a in m.pacte_actions.all()),
+            target_type_codes=frozenset(t.code for t in m.target_types.all()),
+        )
+        for m in measures
+    ]
+
+
+def initiative_needs() -> list[reach_module.InitiativeNeeds]:
+    """Validated initiatives only: drafts, rejected and archived ones are never counted."""
+    validated = Initiative.objects.validated()
+    needs: dict[int, set[str]] = defaultdict(set)
+    through = Initiative.needs.through.objects.filter(initiative__in=validated)
+    for initiative_id, need_id in through.values_list("initiative_id", "need_id"):
+        needs[initiative_id].add(need_id)
+    weak = {
+        initiative_id: weak_codes(explanation)
+        for initiative_id, explanation in Assessment.objects.current()
+        .filter(initiative__in=validated)
+        .values_list("initiative_id", "explanation")
+    }
+    return [
+        reach_module.InitiativeNeeds(
+            id=pk,
+            departement=departement,
+            type_code=type_code,
+            need_codes=frozenset(needs.get(pk, ())),
+            weak_codes=weak.get(pk, frozenset()),
+        )
+        for pk, departement, type_code in validated.order_by("pk").values_list(
+            "pk", "departement_id", "type_id"
+        )
+    ]
+
+
+def measure_reach(version: str | None = None) -> reach_module.Reach:
+    """How many validated initiatives each measure and Pacte action serves (cached)."""
+    return cached(
+        "reach",
+        version or data_version(),
+        lambda: reach_module.reach(measure_targets(), initiative_needs()),
+    )
