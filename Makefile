@@ -6,21 +6,21 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 # Apps with a gettext catalogue of their own (templates/ and config/ share locale/).
-LOCALISED_APPS := core registry assessment recommendations planning catalogue accounts backoffice api
+LOCALISED_APPS := core registry assessment recommendations planning history imports opendata catalogue accounts backoffice api
 
 # Django 6 needs Python 3.12 or newer; .python-version selects 3.12 under pyenv.
 PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: manage token run test test-fast e2e-deps lint migrations-check messages bench clean help
+.PHONY: manage token run test test-fast e2e-deps lint migrations-check messages bench bench-deps bench-smoke clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - set up (venv, database, demo data) and serve http://127.0.0.1:$(PORT)/"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL selects PostgreSQL)"
 	@echo "make lint   - ruff, bandit (security), migrations check"
-	@echo "make bench  - benchmarks (tables printed)"
+	@echo "make bench  - benchmarks (tables printed; bench/load.py: gunicorn + wrk, 20,000 initiatives)"
 	@echo "make backup - back up the database (DATABASE_URL) into backups/; prints the file's path"
 	@echo "make restore FILE=backups/... - replace the database's contents with a backup"
 	@echo "make manage CMD=\"...\" - any management command on the local set-up"
@@ -41,7 +41,11 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=true $(MANAGE) setup_demo
 	# Assess demo initiatives that have no current assessment yet (idempotent).
 	DJANGO_DEBUG=true $(MANAGE) rescore --missing-only --demo-answers
-	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+	# The background-task worker (publishing, exports, coverage: core.background) runs next to
+	# the web server and stops with it (Ctrl-C, or the server exiting).
+	@DJANGO_DEBUG=true $(MANAGE) db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Any management command against the local set-up, e.g. make manage CMD="setup_demo --reload".
 manage: $(VENV)/.installed
@@ -81,8 +85,20 @@ messages: $(VENV)/.installed
 		$(foreach app,$(LOCALISED_APPS),-i "$(app)/*.*") -i ".venv/*" -i "tests/*" -i "scripts/*" -i "bench/*" -i "staticfiles/*"
 	DJANGO_TESTING=true $(MANAGE) compilemessages -i ".venv" --verbosity 0
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed bench-deps
 	@for b in bench/*.py; do DJANGO_TESTING=true $(PY) $$b; done
+
+# bench/load.py loads the app with Debian's wrk (like e2e-deps installs chromium).
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the load benchmark"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The load benchmark in its tiny mode (500 initiatives, a few requests): it must run, timings
+# never fail it. Its table goes to bench/results/ too.
+bench-smoke: $(VENV)/.installed bench-deps
+	BENCH_SMOKE=1 DJANGO_TESTING=true $(PY) bench/load.py
 
 # Backups of the database that DATABASE_URL names (core/backup.py). Without DJANGO_SECRET_KEY in
 # the environment (a development checkout) the commands run with DJANGO_DEBUG=true, as `make run`.

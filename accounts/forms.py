@@ -19,6 +19,7 @@ from registry.models import (
     Intermediaries,
     SocialAccessScheme,
 )
+from registry.search import match_communes
 
 User = get_user_model()
 
@@ -246,19 +247,13 @@ class LocationForm(VersionedForm):
         return commune.latitude, commune.longitude
 
     def clean_commune(self):
+        # A suggestion ("Castelnau-le-Lez — 34057"), an INSEE code, or a name typed with or
+        # without accents and hyphens ("castelnau le lez"), narrowed by the postal code.
         value = self.cleaned_data["commune"].strip()
-        code = re.search(r"(\d{5})\s*\)?\s*$", value)
-        if code:
-            commune = Commune.objects.filter(insee_code=code.group(1)).first()
-            if commune:
-                return commune
-        name = re.sub(r"\s*[—(-]\s*\d{5}\s*\)?\s*$", "", value)
-        matches = list(Commune.objects.filter(name__iexact=name))
-        postal_code = self.cleaned_data.get("postal_code")
-        if len(matches) > 1 and postal_code:
-            matches = [c for c in matches if postal_code in c.postal_codes] or matches
+        matches = match_communes(value, postal_code=self.cleaned_data.get("postal_code") or "")
         if len(matches) == 1:
-            return matches[0]
+            return Commune.objects.defer("outline").get(insee_code=matches[0].insee_code)
+        name = re.sub(r"\s*[—(-]\s*\d{5}\s*\)?\s*$", "", value)
         if not matches:
             raise forms.ValidationError(
                 _(
@@ -273,7 +268,8 @@ class LocationForm(VersionedForm):
             ),
             params={
                 "name": name,
-                "choices": ", ".join(f"{c.name} — {c.insee_code}" for c in matches[:8]),
+                "choices": ", ".join(f"{c.name} — {c.insee_code}" for c in matches[:8])
+                + ("…" if len(matches) > 8 else ""),
             },
             code="ambiguous_commune",
         )
@@ -414,8 +410,8 @@ STEPS = {
 # The framework's criteria name the registry fact that pre-fills them (Criterion.prefill_source,
 # whose values are the names of Initiative fields for plain facts). Read the other way, a
 # self-check answer gives the initial value of that field in the registration steps. Facts that
-# are not a field of a step (in Occitanie, legal id, governance from the legal form) cannot be
-# read back and are left out.
+# are not a field of a step (in Occitanie, legal id, governance from the legal form, territory
+# from the commune's population) cannot be read back and are left out.
 #
 # Choice answers that spell a registry choice differently: the assessment's pre-filler writes
 # Intermediaries as "none" / "one" / "mixed" (tests check both directions agree).

@@ -1,11 +1,8 @@
 """The retailers' space: their initiatives, the registration steps, submission and the commune search."""
 
-import unicodedata
-
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
@@ -28,10 +25,10 @@ from registry.models import (
     PRACTICE_FIELDS,
     SOURCING_FIELDS,
     Claim,
-    Commune,
     Initiative,
     Status,
 )
+from registry.search import commune_index, fold
 from registry.services import (
     M2M_FIELDS,
     RE_MODERATION_FIELDS,
@@ -350,38 +347,12 @@ def _submit(request, initiative):
 # Commune search (JSON for the search-as-you-type field) ---------------------------------------
 
 
-def _fold(text: str) -> str:
-    return (
-        "".join(
-            c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
-        )
-        .replace("-", " ")
-        .replace("'", " ")
-    )
-
-
-COMMUNE_INDEX_CACHE_KEY = "commune-search-index:v2"  # v2: with the communes' points
-
-
-def _commune_index() -> list[tuple[str, str, list[str], str, float | None, float | None]]:
-    index = cache.get(COMMUNE_INDEX_CACHE_KEY)
-    if index is None:
-        index = [
-            (code, name, postal_codes, _fold(name), latitude, longitude)
-            for code, name, postal_codes, latitude, longitude in Commune.objects.order_by(
-                "-population", "name"
-            ).values_list("insee_code", "name", "postal_codes", "latitude", "longitude")
-        ]
-        cache.set(COMMUNE_INDEX_CACHE_KEY, index, 3600)
-    return index
-
-
 @login_required
 @require_GET
 def commune_search(request):
     """Communes whose name starts with (or contains) `q`, optionally within a postal code,
     with their point (where the location step's map goes when one is picked)."""
-    query = _fold(request.GET.get("q", "").strip())
+    query = fold(request.GET.get("q", ""))
     postal_code = request.GET.get("postal_code", "").strip()
     if len(query) < 2 and len(postal_code) != 5:
         return JsonResponse({"results": []})
@@ -393,22 +364,25 @@ def commune_search(request):
 
 
 def _search_communes(query: str, postal_code: str) -> list[dict]:
+    """Up to 20 communes, the one named `query` exactly first (case, accents, hyphens and
+    apostrophes ignored: registry.search.fold), then those with a word starting with it, the
+    most populous first."""
     matches = []
-    for code, name, postal_codes, folded, latitude, longitude in _commune_index():
-        if postal_code and postal_code not in postal_codes:
+    for entry in commune_index():
+        if postal_code and postal_code not in entry.postal_codes:
             continue
-        if query and not folded.startswith(query) and f" {query}" not in folded:
+        if query and not entry.key.startswith(query) and f" {query}" not in entry.key:
             continue
-        matches.append(
-            {
-                "insee_code": code,
-                "name": name,
-                "postal_codes": postal_codes,
-                "label": f"{name} — {code}",
-                "latitude": latitude,
-                "longitude": longitude,
-            }
-        )
-        if len(matches) == 20:
-            break
-    return matches
+        matches.append(entry)
+    matches.sort(key=lambda entry: entry.key != query)  # stable: by population within
+    return [
+        {
+            "insee_code": entry.insee_code,
+            "name": entry.name,
+            "postal_codes": list(entry.postal_codes),
+            "label": f"{entry.name} — {entry.insee_code}",
+            "latitude": entry.latitude,
+            "longitude": entry.longitude,
+        }
+        for entry in matches[:20]
+    ]

@@ -1,5 +1,7 @@
-"""Exports of the initiative list: CSV and GeoJSON of the whole filtered set, streamed, with the
-same items as the JSON list (api.items), and their description in the OpenAPI schema."""
+"""Exports of the initiative list: CSV (two dialects), XLSX and GeoJSON of the whole filtered
+set, with the same items as the JSON list (api.items), and their description in the OpenAPI
+schema. CSV and XLSX share one row per initiative (CSV_COLUMNS); the files are written by
+core.csv and core.xlsx."""
 
 import json
 
@@ -11,7 +13,9 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
 from assessment.models import Verdict
-from core.csv import streaming_csv_response
+from core.csv import COMMA, DIALECTS, Dialect, streaming_csv_response
+from core.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from core.xlsx import xlsx_response
 
 from .items import InitiativeSerializer, export_items
 
@@ -38,7 +42,16 @@ class GeoJSONRenderer(BaseRenderer):
         return data if isinstance(data, bytes) else b""
 
 
-EXPORT_FORMATS = ("csv", "geojson")
+class XLSXRenderer(BaseRenderer):
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+EXPORT_FORMATS = ("csv", "geojson", "xlsx")
 
 # Stable column names of the CSV export (brief §8, open-data conventions).
 CSV_COLUMNS = [
@@ -66,6 +79,9 @@ CSV_COLUMNS = [
     "version_referentiel",
     "url",
     "date_maj",
+    # Added: "address" when latitude/longitude are the initiative's own point, "commune" when
+    # they are its commune's (API field location_precision).
+    "precision_localisation",
 ]
 
 
@@ -99,6 +115,7 @@ def _csv_row(item: dict) -> list:
         "" if item["framework_version"] is None else item["framework_version"],
         item["url"],
         item["updated_at"],
+        item["location_precision"] or "",
     ]
 
 
@@ -113,10 +130,18 @@ def _batches(items, size=200):
         yield batch
 
 
-def stream_csv(queryset, request):
-    """The CSV export, through the project's one CSV writer (formulas neutralised, BOM)."""
+def stream_csv(queryset, request, dialect: Dialect = COMMA):
+    """The CSV export, through the project's one CSV writer (formulas neutralised, BOM), in the
+    dialect `sep` chose."""
     rows = (_csv_row(item) for item in export_items(queryset, request))
-    return streaming_csv_response(CSV_COLUMNS, rows, filename="initiatives.csv")
+    return streaming_csv_response(CSV_COLUMNS, rows, filename="initiatives.csv", dialect=dialect)
+
+
+def stream_xlsx(queryset, request):
+    """The XLSX export: the CSV's columns and rows, through the project's one XLSX writer
+    (written with bounded memory into a temporary file, then streamed)."""
+    rows = (_csv_row(item) for item in export_items(queryset, request))
+    return xlsx_response(CSV_COLUMNS, rows, filename="initiatives.xlsx", title="initiatives")
 
 
 POSITION_FIELDS = ("latitude", "longitude")
@@ -160,9 +185,20 @@ def stream_geojson(queryset, request):
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     str,
-    enum=["json", "csv", "geojson"],
+    enum=["json", "csv", "geojson", "xlsx"],
     description=_(
-        "json (default, paginated), csv or geojson (the whole filtered set, streamed, not paginated)."
+        "json (default, paginated), csv, geojson or xlsx (the whole filtered set, not paginated)."
+    ),
+)
+
+SEPARATOR_PARAMETER = OpenApiParameter(
+    "sep",
+    str,
+    enum=list(DIALECTS),
+    description=_(
+        "With format=csv: comma (default: `,` between cells, `.` in decimal numbers) or "
+        "semicolon (`;` between cells and a decimal comma, for a spreadsheet set to French). "
+        "Ignored by the other formats."
     ),
 )
 
@@ -171,9 +207,19 @@ CSV_RESPONSE = OpenApiResponse(
     response=OpenApiTypes.STR,
     description=_(
         "format=csv: every initiative matching the filters (not one page), one row each, "
-        "UTF-8, columns: %(columns)s."
+        "UTF-8 with a byte-order mark, columns: %(columns)s. sep=semicolon gives the variant for "
+        "a spreadsheet set to French (`;` and decimal comma). Codes (postal code, INSEE code, "
+        "département) are text: keep their leading zeros."
     )
     % {"columns": ", ".join(CSV_COLUMNS)},
+)
+
+XLSX_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.BINARY,
+    description=_(
+        "format=xlsx: the CSV's columns and rows as an Excel workbook (one sheet); codes are "
+        "text cells, numbers are numbers."
+    ),
 )
 
 

@@ -129,7 +129,11 @@ class InitiativeFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=200,
-        label=_("Words to find in the name, summary or commune (accents and case ignored)."),
+        label=_(
+            "Words to find, each in any of: name, summary, description, commune, département, "
+            "distribution type, product families, labels, needs (French or English names; "
+            "accents and case ignored). Name matches come first unless `ordering` is given."
+        ),
     )
     updated_since = UTCDateTimeFilter(
         field_name="updated_at",

@@ -2,7 +2,7 @@
 owners), its exports and its status endpoint. Writes go through registry.services."""
 
 from django.db import IntegrityError
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import format_lazy
@@ -16,7 +16,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from assessment.queries import with_current_assessment
+from core import dataversion, response_cache
 from core.api import AUTHENTICATION_CLASSES, validation_errors_as
+from core.csv import DIALECTS, SEP_PARAMETER, dialect_named
 from core.permissions import IsAgent
 from core.roles import is_agent
 from core.urls import site_url
@@ -34,10 +36,14 @@ from .exports import (
     EXPORT_FORMATS,
     FORMAT_PARAMETER,
     GEOJSON_RESPONSE,
+    SEPARATOR_PARAMETER,
+    XLSX_RESPONSE,
     CSVRenderer,
     GeoJSONRenderer,
+    XLSXRenderer,
     stream_csv,
     stream_geojson,
+    stream_xlsx,
 )
 from .filters import BLANK_PARAMETER_MESSAGE, InitiativeFilter
 from .items import InitiativeSerializer, list_items
@@ -65,9 +71,13 @@ def visible_initiatives(user):
     return queryset.validated()
 
 
-def list_queryset():
-    """Filtered and ordered here; the rows themselves are read by api.items.list_items()."""
-    return with_current_assessment(Initiative.objects.validated()).order_by("name", "pk")
+def list_queryset(*, framework_version: bool = True):
+    """Filtered and ordered here; the rows themselves are read by api.items.list_items(). The
+    list itself only filters, counts and orders it: without `framework_version`, its count reads
+    two indexes and no table."""
+    return with_current_assessment(
+        Initiative.objects.validated(), framework_version=framework_version
+    ).order_by("name", "pk")
 
 
 WRITE_RESPONSES = {
@@ -83,22 +93,25 @@ WRITE_RESPONSES = {
     list=extend_schema(
         summary=_("Validated initiatives"),
         description=format_lazy(
-            "{}\n\n{}\n\n{}",
+            "{}\n\n{}\n\n{}\n\n{}",
             _(
                 "Validated initiatives with their current eligibility verdict. JSON is paginated "
-                "(page, page_size up to 500); CSV (format=csv) and GeoJSON (format=geojson) "
-                "return the whole filtered set, streamed, not one page. "
+                "(page, page_size up to 500); CSV (format=csv, with sep=semicolon for a "
+                "spreadsheet set to French), XLSX (format=xlsx) and GeoJSON (format=geojson) "
+                "return the whole filtered set, not one page. "
                 "Responses carry ETag and Last-Modified; send If-None-Match or "
                 "If-Modified-Since to get a 304 when nothing changed."
             ),
             CSV_RESPONSE.description,
+            XLSX_RESPONSE.description,
             GEOJSON_RESPONSE.description,
         ),
-        parameters=[FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER, SEPARATOR_PARAMETER],
         responses={
             (200, "application/json"): InitiativeSerializer(many=True),
             (200, "text/csv"): CSV_RESPONSE,
             (200, "application/geo+json"): GEOJSON_RESPONSE,
+            (200, XLSXRenderer.media_type): XLSX_RESPONSE,
             304: NOT_MODIFIED,
             (400, "application/json"): VALIDATION_ERROR,
             (404, "application/json"): NOT_FOUND,
@@ -144,7 +157,7 @@ class InitiativeViewSet(
     pagination_class = InitiativePagination
     filterset_class = InitiativeFilter
     serializer_class = InitiativeSerializer
-    renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer, XLSXRenderer]
 
     def get_permissions(self):
         if self.action == "create" or self.action == "change_status":
@@ -161,7 +174,7 @@ class InitiativeViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return list_queryset()
+            return list_queryset(framework_version=False)
         queryset = with_current_assessment(
             visible_initiatives(self.request.user).with_references().prefetch_related("needs")
         )
@@ -194,41 +207,58 @@ class InitiativeViewSet(
     def list(self, request, *args, **kwargs):
         if request.query_params.get("format") == "":  # DRF would read it as "no format"
             raise ValidationError({"format": [BLANK_PARAMETER_MESSAGE]})
-        queryset = self.filter_queryset(self.get_queryset())
+        # Checked whatever the format, as the schema says; only CSV uses it.
+        try:
+            dialect = dialect_named(request.query_params.get(SEP_PARAMETER))
+        except ValueError:
+            raise ValidationError(
+                {SEP_PARAMETER: [_("Give one of: %(choices)s.") % {"choices": ", ".join(DIALECTS)}]}
+            ) from None
         fmt = request.accepted_renderer.format
+        # The data version, taken before anything is read, stands for everything the answer
+        # depends on (core.dataversion): any write changes it, a label renamed included.
+        version, changed_at = dataversion.state()
+        # Anonymous JSON pages are kept under the data version (core.response_cache): asked
+        # again before anything changed, they come from the cache without a query.
+        cache_key = None
+        if (
+            fmt not in EXPORT_FORMATS
+            and not request.user.is_authenticated
+            and response_cache.enabled(request)
+        ):
+            cache_key = response_cache.key(request, "api-initiatives", fmt)
+            if (hit := response_cache.serve(request, cache_key)) is not None:
+                return hit
+        queryset = self.filter_queryset(self.get_queryset())
         if fmt not in EXPORT_FORMATS:
             # Reject bad paging parameters before any further work.
             self.paginator.get_page_size(request)
-        summary = queryset.order_by().aggregate(
-            count=Count("pk"), updated=Max("updated_at"), assessed=Max("assessed_at")
-        )
         etag = caching.etag(
             "list",
             caching.audience(request),
             fmt,
             get_language(),
-            summary["count"],
-            summary["updated"],
-            summary["assessed"],
+            version,
             request.GET.urlencode(),
         )
 
         def build():
             if fmt == "csv":
-                return stream_csv(queryset, request)
+                return stream_csv(queryset, request, dialect)
             if fmt == "geojson":
                 return stream_geojson(queryset, request)
+            if fmt == "xlsx":
+                return stream_xlsx(queryset, request)
             page_ids = self.paginator.paginate_queryset(
-                queryset.values_list("pk", flat=True), request, view=self, count=summary["count"]
+                queryset.values_list("pk", flat=True), request, view=self
             )
             return self.get_paginated_response(list(list_items(page_ids, request)))
 
-        return caching.cached_response(
-            request,
-            etag=etag,
-            last_modified=caching.latest(summary["updated"], summary["assessed"]),
-            build=build,
+        # A 304 costs no query: the ETag and Last-Modified come from the data version.
+        response = caching.cached_response(
+            request, etag=etag, last_modified=changed_at, build=build
         )
+        return response_cache.remember(cache_key, response) if cache_key else response
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -108,6 +108,64 @@ class Links(ItemField):
         return lambda row: links.get(row["pk"], [])
 
 
+class Position(ItemField):
+    """`latitude` or `longitude` of where the initiative stands: its own point, else its
+    commune's (LocationPrecisionField says which)."""
+
+    def columns(self):
+        return ("latitude", f"commune__{self.name}", self.name)
+
+    def reader(self, *, ids, url_prefix):
+        own, commune = self.name, f"commune__{self.name}"
+        return lambda row: row[own] if row["latitude"] is not None else row[commune]
+
+
+class Precision(ItemField):
+    """Whether the position is the initiative's own point or its commune's."""
+
+    def columns(self):
+        return ("latitude", "commune__latitude")
+
+    def reader(self, *, ids, url_prefix):
+        return lambda row: location_precision(row["latitude"], row["commune__latitude"])
+
+
+ADDRESS, COMMUNE = "address", "commune"
+
+
+def location_precision(own_latitude, commune_latitude) -> str | None:
+    if own_latitude is not None:
+        return ADDRESS
+    return COMMUNE if commune_latitude is not None else None
+
+
+class PointField(serializers.FloatField):
+    """A coordinate of the initiative (source="*"): its own point's, else its commune's."""
+
+    def __init__(self, axis: str, **kwargs):
+        self.axis = axis
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, initiative):
+        holder = initiative if initiative.latitude is not None else initiative.commune
+        value = getattr(holder, self.axis)
+        return None if value is None else super().to_representation(value)
+
+
+class LocationPrecisionField(serializers.ChoiceField):
+    """`address` or `commune` (source="*"): which point latitude and longitude give."""
+
+    def __init__(self, **kwargs):
+        choices = [
+            (ADDRESS, _("the initiative's own point")),
+            (COMMUNE, _("its commune's point (the initiative has no point of its own)")),
+        ]
+        super().__init__(choices, source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, initiative):
+        return location_precision(initiative.latitude, initiative.commune.latitude)
+
+
 class PageURL(ItemField):
     """The initiative's page on the site (PageURLField), from its slug."""
 
@@ -122,9 +180,13 @@ def _text(**kwargs):
     return serializers.CharField(read_only=True, **kwargs)
 
 
-def _degrees():
-    return serializers.FloatField(
-        read_only=True, allow_null=True, help_text=_("WGS 84 degrees, null when unknown.")
+def _degrees(axis: str):
+    return PointField(
+        axis,
+        help_text=_(
+            "WGS 84 degrees: the initiative's own point or, when it has none, its commune's "
+            "(location_precision says which); null when neither is known."
+        ),
     )
 
 
@@ -137,8 +199,14 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
     Value("postal_code", _text()),
     Nested("commune", CommuneSerializer(read_only=True)),
     Nested("departement", DepartementSerializer(read_only=True)),
-    Value("latitude", _degrees()),
-    Value("longitude", _degrees()),
+    Position("latitude", _degrees("latitude")),
+    Position("longitude", _degrees("longitude")),
+    Precision(
+        "location_precision",
+        LocationPrecisionField(
+            help_text=_("Which point latitude and longitude give; null when none is known.")
+        ),
+    ),
     Value(
         "verdict",
         serializers.ChoiceField(

@@ -11,9 +11,24 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, serializers, viewsets
 
 from core.api import AUTHENTICATION_CLASSES
+from core.roles import is_agent
+from planning.queries import measure_reach
 from recommendations.models import Measure
 
 from .schema import NOT_FOUND
+
+
+class MeasureReachSerializer(serializers.Serializer):
+    served = serializers.IntegerField(
+        help_text=_(
+            "Validated initiatives the measure serves: of a type it suits, declaring a need it "
+            "addresses or failing, or scoring under half the points on, a criterion it helps."
+        )
+    )
+    by_departement = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("{département code: initiatives served}; départements with none are left out."),
+    )
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -45,6 +60,12 @@ class MeasureSerializer(serializers.ModelSerializer):
         help_text=_("Criteria of the eligibility framework the measure helps improve."),
     )
     url = serializers.SerializerMethodField(help_text=_("Page of the measure on the site."))
+    reach = serializers.SerializerMethodField(
+        help_text=_(
+            "The validated initiatives the measure serves, overall and by département, as the "
+            "back-office's reach of the measures counts them: agents only, null for others."
+        )
+    )
 
     class Meta:
         model = Measure
@@ -68,8 +89,25 @@ class MeasureSerializer(serializers.ModelSerializer):
             "target_types",
             "url",
             "updated_at",
+            "reach",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MeasureReachSerializer(allow_null=True))
+    def get_reach(self, measure) -> dict | None:
+        reach = self.context.get("reach")  # {code: MeasureReach}, for agents only
+        if reach is None:
+            return None
+        found = reach.get(measure.code)
+        by_departement = found.by_departement if found else {}
+        return {
+            "served": found.served if found else 0,
+            "by_departement": {
+                code: by_departement[code]
+                for code in sorted(by_departement)
+                if by_departement[code]
+            },
+        }
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_url(self, measure) -> str | None:
@@ -101,3 +139,11 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         # Proposed and abandoned measures are internal, even for agents, on this public list.
         return Measure.objects.public().with_references().order_by("code")
+
+    def get_serializer_context(self):
+        """The reach of every measure, for agents: `planning.queries.measure_reach`, kept in
+        the cache by data version (computed once per change of the data, then read back)."""
+        context = super().get_serializer_context()
+        if is_agent(self.request.user):
+            context["reach"] = {row.code: row for row in measure_reach().measures}
+        return context

@@ -7,10 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .assessments import InitiativeAssessmentsView
+from .coverage import CommuneCoverageViewSet, DepartementCoverageViewSet
 from .followups import FollowUpStateView, InitiativeFollowUpsView
 from .frameworks import FrameworkViewSet
 from .initiatives import InitiativeViewSet
 from .measures import MeasureViewSet
+from .plans import PlanViewSet
 from .reference import DepartementViewSet, NeedViewSet, TypeViewSet
 
 app_name = "api"
@@ -22,6 +24,11 @@ router.register("measures", MeasureViewSet, basename="measure")
 router.register("departements", DepartementViewSet, basename="departement")
 router.register("types", TypeViewSet, basename="type")
 router.register("needs", NeedViewSet, basename="need")
+router.register("coverage/communes", CommuneCoverageViewSet, basename="coverage-commune")
+router.register(
+    "coverage/departements", DepartementCoverageViewSet, basename="coverage-departement"
+)
+router.register("plans", PlanViewSet, basename="plan")
 
 urlpatterns = [
     # /api/ alone leads to the documentation.

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TaskRunStatus
 from core.roles import is_agent, is_curator
 from registry.models import PacteOrientation
 
@@ -20,7 +21,8 @@ from . import engine
 from .config_form import CriterionAdminForm, describe
 from .impact import preview_impact
 from .models import LOCKED_MESSAGE, Assessment, Criterion, Framework, FrameworkStatus, Verdict
-from .services import duplicate_framework, publish_framework, published_framework
+from .services import check_publishable, duplicate_framework, published_framework
+from .tasks import start_publication
 
 
 class CuratorOnly:
@@ -403,26 +405,33 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
                 texts_error=gettext("Tick the box to confirm the title and description."),
             )
         try:
-            summary = publish_framework(
-                framework=framework, by=request.user, texts_confirmed=texts_confirmed
-            )
+            check_publishable(framework, texts_confirmed=texts_confirmed)
         except (ValidationError, engine.ConfigError) as error:
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.message_user(request, text, messages.ERROR)
             return
-        self.message_user(
-            request,
-            gettext(
-                "Version %(version)s published: %(total)s initiatives re-assessed, "
-                "%(changed)s changed verdict."
+        # Re-scoring every initiative runs in the background (assessment.tasks); the list of
+        # background tasks shows its progress and outcome.
+        run = start_publication(framework, by=request.user, texts_confirmed=texts_confirmed)
+        if run.status == TaskRunStatus.SUCCEEDED:  # already done (immediate task backend)
+            self.message_user(request, run.message, messages.SUCCESS)
+        elif run.status == TaskRunStatus.FAILED:
+            self.message_user(request, run.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "Version %(version)s is being published: every validated initiative "
+                        "is re-assessed in the background."
+                    )
+                    % {"version": framework.version},
+                    reverse("admin:core_taskrun_change", args=[run.pk]),
+                    gettext("Follow its progress"),
+                ),
+                messages.INFO,
             )
-            % {
-                "version": framework.version,
-                "total": summary.total,
-                "changed": summary.changed_verdict,
-            },
-            messages.SUCCESS,
-        )
 
     def _publish_confirmation(self, request, framework, texts_error=None):
         """The page asking to confirm a publication, before anything is re-scored, with what it

@@ -442,6 +442,23 @@ class Assessment(models.Model):
                 name="assessment_verdict_known",
             ),
         ]
+        indexes = [
+            # Lists read each initiative's current verdict and score from this index alone: the
+            # rows themselves carry kilobytes of answers and explanation (issue 16).
+            models.Index(
+                fields=[
+                    "initiative",
+                    "verdict",
+                    "score",
+                    "max_score",
+                    "framework",
+                    "assessed_at",
+                    "is_current",
+                ],
+                condition=Q(is_current=True),
+                name="assessment_current_result",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.initiative} — v{self.framework.version} — {self.get_verdict_display()}"

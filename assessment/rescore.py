@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import dataversion
 from registry.models import Initiative
 
 from . import engine
@@ -118,12 +119,13 @@ def rescore(
     unchanged, then from registry facts; what is still missing makes the result incomplete.
     `missing_only` skips initiatives that already have a current assessment under `framework`.
     With `dry_run` nothing is written; the summary still counts verdict changes.
+
+    All or nothing: the whole run is one transaction, so an error half-way (or a stopped
+    worker) leaves every current assessment as it was. On SQLite other writers wait for it
+    (readers do not, in WAL mode: config/settings.py).
     """
     loaded = load_framework(framework)
-    definition = loaded.definition
     summary = RescoreSummary(framework_version=framework.version, dry_run=dry_run)
-    make_current = framework.status == FrameworkStatus.PUBLISHED
-
     initiatives = Initiative.objects.validated().order_by("pk")
     if missing_only:
         initiatives = initiatives.exclude(
@@ -131,11 +133,32 @@ def rescore(
                 "initiative_id"
             )
         )
-    ids = list(initiatives.values_list("pk", flat=True))
+    with transaction.atomic():
+        ids = list(initiatives.values_list("pk", flat=True))
+        if not dry_run:
+            dataversion.bump()
+        _rescore_chunks(
+            ids,
+            framework=framework,
+            loaded=loaded,
+            summary=summary,
+            by_id=by.pk if by else None,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            progress=progress,
+            extra_answers=extra_answers,
+        )
+    return summary
+
+
+def _rescore_chunks(
+    ids, *, framework, loaded, summary, by_id, dry_run, batch_size, progress, extra_answers
+) -> None:
+    definition = loaded.definition
+    make_current = framework.status == FrameworkStatus.PUBLISHED
     total = len(ids)
     old_definitions: dict[int, engine.FrameworkDef] = {framework.pk: definition}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    by_id = by.pk if by else None
     done = 0
     for start in range(0, total, batch_size):
         chunk_ids = ids[start : start + batch_size]
@@ -181,14 +204,12 @@ def rescore(
                 )
             )
         if not dry_run:
-            with transaction.atomic():
-                if make_current:
-                    Assessment.objects.filter(initiative_id__in=chunk_ids, is_current=True).update(
-                        is_current=False
-                    )
-                _insert_assessments(new_rows)
+            if make_current:
+                Assessment.objects.filter(initiative_id__in=chunk_ids, is_current=True).update(
+                    is_current=False
+                )
+            _insert_assessments(new_rows)
         done += len(chunk)
         summary.total = done
         if progress:
             progress(done, total)
-    return summary

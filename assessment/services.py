@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dataversion, history
 from core.i18n import english_active
 from registry.models import Initiative
 
@@ -90,7 +91,8 @@ def assess_initiative(
         is_current=current,
     )
     assessment.full_clean()
-    assessment.save()
+    with history.acting(user=assessed_by):
+        assessment.save()
     return assessment
 
 
@@ -130,19 +132,13 @@ def duplicate_framework(*, framework: Framework) -> Framework:
         criterion.pk = None
         criterion.framework = copy
     Criterion.objects.bulk_create(criteria)
+    history.record_created(criteria)  # bulk_create sends no post_save: versions written here
     return copy
 
 
-@transaction.atomic
-def publish_framework(
-    *, framework: Framework, by=None, progress=None, texts_confirmed: bool = False
-) -> RescoreSummary:
-    """Publish a draft: retire the published framework, then re-assess every validated
-    initiative under the new one (past assessments are kept, no longer current).
-
-    A draft whose title and description were carried over from another version and not
-    reviewed since is refused unless `texts_confirmed` (the curator confirmed them)."""
-    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+def check_publishable(framework: Framework, *, texts_confirmed: bool = False) -> None:
+    """Raise ValidationError (or engine.ConfigError) when `framework` cannot be published: the
+    admin checks it in the request, before queueing the publication."""
     if framework.status != FrameworkStatus.DRAFT:
         raise ValidationError(_("Only a draft framework can be published."), code="not_draft")
     if not (framework.texts_reviewed or texts_confirmed):
@@ -159,13 +155,33 @@ def publish_framework(
     unreachable = framework.min_score_error()
     if unreachable:
         raise ValidationError(unreachable, code="min_score_unreachable")
+
+
+@transaction.atomic
+def publish_framework(
+    *, framework: Framework, by=None, progress=None, texts_confirmed: bool = False
+) -> RescoreSummary:
+    """Publish a draft: retire the published framework, then re-assess every validated
+    initiative under the new one (past assessments are kept, no longer current).
+
+    A draft whose title and description were carried over from another version and not
+    reviewed since is refused unless `texts_confirmed` (the curator confirmed them).
+    All or nothing: one transaction. The admin runs it as a background task
+    (assessment.tasks.publish_framework)."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    check_publishable(framework, texts_confirmed=texts_confirmed)
     now = timezone.now()
+    retired = list(Framework.objects.published().values_list("pk", flat=True))
     Framework.objects.published().update(status=FrameworkStatus.RETIRED, retired_at=now)
     Framework.objects.filter(pk=framework.pk).update(
         status=FrameworkStatus.PUBLISHED, published_at=now, texts_reviewed=True
     )
     framework.refresh_from_db()
+    # UPDATEs send no post_save: both status changes are recorded here.
+    for changed in Framework.objects.filter(pk__in=[*retired, framework.pk]):
+        history.record(changed, by=by)
     summary = rescore(framework=framework, by=by, progress=progress)
     # Initiatives not re-assessed (not validated) keep no current assessment under an old version.
     Assessment.objects.filter(is_current=True).exclude(framework=framework).update(is_current=False)
+    dataversion.bump()  # the UPDATEs above send no signal
     return summary

@@ -81,8 +81,11 @@ def coverage(request):
         {
             "d": geometry.communes[row.commune.code],
             "class": distance_class(distance, threshold),
-            "title": row.commune.name,
-            "distance": distance,
+            "title": (
+                _("%(commune)s: %(km)s km") % {"commune": row.commune.name, "km": _km(distance)}
+                if distance is not None
+                else _("%(commune)s: no eligible outlet") % {"commune": row.commune.name}
+            ),
         }
         for row, distance in shown
         if geometry.communes.get(row.commune.code)
@@ -108,7 +111,8 @@ def coverage(request):
         request,
         "backoffice/coverage.html",
         {
-            "form": form,
+            # The values in force, or the input with its errors.
+            "form": form if form.errors else CoverageForm(initial=values),
             "threshold": threshold,
             "family": BY_CODE[family] if family else None,
             "families": FAMILIES,

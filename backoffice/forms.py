@@ -4,9 +4,49 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Status
+from assessment.models import Verdict
+from imports.reading import MAX_BYTES
+from recommendations.models import FollowUpState, Measure
+from registry.models import Departement, InitiativeType, Need, Status
+
+from .dashboard import NOT_ASSESSED, Filters
 
 User = get_user_model()
+
+
+def departement_field():
+    return forms.ModelChoiceField(
+        label=_("Département"),
+        required=False,
+        queryset=Departement.objects.order_by("code").defer("outline"),
+        to_field_name="code",
+        empty_label=_("Every département"),
+    )
+
+
+def type_field():
+    return forms.ModelChoiceField(
+        label=_("Distribution type"),
+        required=False,
+        queryset=InitiativeType.objects.all(),
+        to_field_name="code",
+        empty_label=_("Every type"),
+    )
+
+
+def date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def check_period(form, start: str, end: str):
+    """The period's end may not come before its start (an error on the end)."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, _("The period cannot end before it starts."))
 
 
 class ModerationForm(forms.Form):
@@ -50,9 +90,150 @@ class ClaimDecisionForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The back-office search. Besides words and status, the filters the dashboard's figures
+    link with (`backoffice.dashboard`): every condition given applies; those on follow-ups
+    apply to one and the same follow-up."""
+
     q = forms.CharField(
         label=_("Words of the name, description or place, SIRET or e-mail"), required=False
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+    # Several at once: the verdict chart counts submitted and validated initiatives.
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every status."),
+    )
+    departement = departement_field()
+    type = type_field()
+    verdict = forms.ChoiceField(
+        label=_("Current verdict"),
+        required=False,
+        choices=[("", _("Any verdict")), *Verdict.choices, (NOT_ASSESSED, _("Not assessed"))],
+    )
+    need = forms.ModelChoiceField(
+        label=_("Declared need"),
+        required=False,
+        queryset=Need.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any need"),
+    )
+    registered_from = date_field(_("Registered from"))
+    registered_to = date_field(_("Registered until"))
+    followup = forms.ChoiceField(
+        label=_("With a follow-up"),
+        required=False,
+        choices=[("", _("In any state")), *FollowUpState.choices],
+    )
+    measure = forms.ModelChoiceField(
+        label=_("Of the measure"),
+        required=False,
+        queryset=Measure.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("Any measure"),
+    )
+    followup_from = date_field(_("In that state from"))
+    followup_to = date_field(_("In that state until"))
+    verdict_before = forms.MultipleChoiceField(
+        label=_("Verdict recorded before the measure"),
+        required=False,
+        choices=Verdict.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    verdict_after = forms.MultipleChoiceField(
+        label=_("Verdict recorded after the measure"),
+        required=False,
+        choices=Verdict.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    FOLLOWUP_FIELDS = (
+        "followup",
+        "measure",
+        "followup_from",
+        "followup_to",
+        "verdict_before",
+        "verdict_after",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        check_period(self, "registered_from", "registered_to")
+        check_period(self, "followup_from", "followup_to")
+        return cleaned
+
+    def followup_filtered(self) -> bool:
+        """Whether a condition on follow-ups is given (its fieldset then starts open)."""
+        return any(self.data.get(name) for name in self.FOLLOWUP_FIELDS)
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's filters (GET): every figure and chart follows them."""
+
+    departement = departement_field()
+    type = type_field()
+    start = date_field(_("Period from"))
+    end = date_field(_("Period until"))
+
+    def clean(self):
+        cleaned = super().clean()
+        check_period(self, "start", "end")
+        return cleaned
+
+    def filters(self) -> Filters:
+        """The filters given and valid (an invalid one is shown with its error, not applied)."""
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        data = self.cleaned_data
+        return Filters(
+            departement=data["departement"].code if data.get("departement") else None,
+            type=data["type"].code if data.get("type") else None,
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+
+
+class ImportUploadForm(forms.Form):
+    """A file to import: the dry run comes first, nothing is written before confirmation."""
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "The template, or the CSV export of the API edited in a spreadsheet. CSV: UTF-8 or "
+            "Windows-1252, separated by ; or ,."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: split it in several files.")
+                % {"size": MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    valid_only = forms.TypedChoiceField(
+        label=_("If rows are in error"),
+        choices=[
+            ("0", _("Import nothing (all or nothing)")),
+            ("1", _("Import the valid rows only")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    new_status = forms.ChoiceField(
+        label=_("New initiatives are"),
+        choices=[
+            (Status.DRAFT, _("Drafts (as a form leaves them)")),
+            (Status.SUBMITTED, _("Submitted to moderation")),
+            (Status.VALIDATED, _("Validated (published at once)")),
+        ],
+        initial=Status.DRAFT,
+        widget=forms.RadioSelect,
     )

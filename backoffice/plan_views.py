@@ -6,6 +6,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,7 +52,7 @@ def plan_create(request):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk):
     plan = get_object_or_404(Plan, pk=pk)
-    # The form edits its own copy: the service compares the input with the saved plan.
+    # The service reads the plan again (locked) and records what differs from the input.
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         plan = services.update_plan(plan=plan, by=request.user, **form.cleaned_data)
@@ -149,19 +150,33 @@ def _change_lines(change) -> list[tuple]:
     lines = []
     for name, values in (change.changes or {}).items():
         try:
-            label = model._meta.get_field(name).verbose_name
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            label = name
+            field = None
+        label = field.verbose_name if field else name
+        choices = dict(field.flatchoices) if field and field.choices else {}
         before, after = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
-        lines.append((label, _shown(before), _shown(after)))
+        lines.append(
+            _("%(label)s: %(before)s → %(after)s")
+            % {
+                "label": capfirst(label),
+                "before": _shown(_label(choices, before)),
+                "after": _shown(_label(choices, after)),
+            }
+        )
     return lines
+
+
+def _label(choices: dict, value):
+    """The label of a choice, else the value itself (lists and effects are not choices)."""
+    return choices.get(value, value) if isinstance(value, str) else value
 
 
 def _shown(value) -> str:
     if value in (None, "", [], {}):
         return "–"
-    if isinstance(value, dict):
-        return ", ".join(f"{code} → {answer}" for code, answer in value.items())
+    if isinstance(value, dict):  # an expected effect
+        return ", ".join(f"{code} → {_answer(answer)}" for code, answer in value.items())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

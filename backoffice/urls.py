@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment, coverage_views, dashboard_views, plan_views
+from . import assessment, coverage_views, dashboard_views, import_views, plan_views
 from . import views as backoffice
 
 app_name = "backoffice"
@@ -13,6 +13,30 @@ urlpatterns = [
     path("back-office/initiatives/<slug:slug>/", backoffice.initiative, name="initiative"),
     path("back-office/initiatives/<slug:slug>/moderer/", backoffice.moderate, name="moderate"),
     path("back-office/revendications/", backoffice.claims, name="claims"),
+    # Imports of initiatives from CSV or XLSX files (imports app).
+    path("back-office/imports/", import_views.import_start, name="imports"),
+    path("back-office/imports/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path(
+        "back-office/imports/<int:pk>/confirmer/",
+        import_views.import_confirm,
+        name="import-confirm",
+    ),
+    path(
+        "back-office/imports/<int:pk>/rapport.csv",
+        import_views.import_report_csv,
+        name="import-report-csv",
+    ),
+    path("back-office/imports/modele/", import_views.import_template, name="import-template"),
+    path(
+        "back-office/imports/modele.xlsx",
+        import_views.import_template_xlsx,
+        name="import-template-xlsx",
+    ),
+    path(
+        "back-office/imports/modele.csv",
+        import_views.import_template_csv,
+        name="import-template-csv",
+    ),
     path(
         "back-office/revendications/<int:pk>/decision/",
         backoffice.claim_decide,
@@ -23,6 +47,11 @@ urlpatterns = [
         "back-office/tableau-de-bord/<slug:chart>.csv",
         dashboard_views.dashboard_csv,
         name="dashboard-csv",
+    ),
+    path(
+        "back-office/tableau-de-bord/<slug:chart>.xlsx",
+        dashboard_views.dashboard_xlsx,
+        name="dashboard-xlsx",
     ),
     # Decision aid (planning app): coverage, reach of the measures, action plans.
     path("back-office/couverture/", coverage_views.coverage, name="coverage"),

@@ -8,12 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment.queries import with_current_assessment
 from core.permissions import agent_required
 from core.urls import site_url
+from history.timeline import initiative_timeline
+from recommendations.models import FollowUp
 from registry.models import Claim, ClaimStatus, Initiative, Status
 from registry.search import search as search_initiatives
 from registry.services import decide_claim, moderate_initiative
 
+from . import dashboard
 from .forms import ClaimDecisionForm, ModerationForm, SearchForm
 
 PAGE_SIZE = 25
@@ -62,7 +66,7 @@ def initiative(request, slug):
         "backoffice/initiative.html",
         {
             "initiative": initiative,
-            "history": initiative.status_changes.select_related("changed_by")[:20],
+            "timeline": initiative_timeline(initiative),
             "claims": initiative.claims.select_related("claimant", "decided_by"),
             "moderation_form": ModerationForm() if initiative.status == Status.SUBMITTED else None,
         },
@@ -97,7 +101,7 @@ def moderate(request, slug):
         "backoffice/initiative.html",
         {
             "initiative": initiative,
-            "history": initiative.status_changes.select_related("changed_by")[:20],
+            "timeline": initiative_timeline(initiative),
             "claims": initiative.claims.select_related("claimant", "decided_by"),
             "moderation_form": form,
         },
@@ -148,6 +152,42 @@ def claim_decide(request, pk):
     return redirect("backoffice:claims")
 
 
+def _filtered(results, data: dict):
+    """`results` narrowed by the search form's filters other than words (`data`: its cleaned
+    values). The dashboard's figures link here with the same conditions as they count."""
+    if data.get("status"):
+        results = results.filter(status__in=data["status"])
+    if data.get("departement"):
+        results = results.filter(departement=data["departement"])
+    if data.get("type"):
+        results = results.filter(type=data["type"])
+    if data.get("need"):
+        results = results.filter(pk__in=data["need"].initiatives.values("pk"))
+    results = dashboard.registered_between(
+        results, data.get("registered_from"), data.get("registered_to")
+    )
+    if verdict := data.get("verdict"):
+        results = with_current_assessment(results)
+        if verdict == dashboard.NOT_ASSESSED:
+            results = results.filter(verdict__isnull=True)
+        else:
+            results = results.filter(verdict=verdict)
+    if any(data.get(name) for name in SearchForm.FOLLOWUP_FIELDS):
+        followups = dashboard.reached_between(
+            FollowUp.objects.all(), data.get("followup_from"), data.get("followup_to")
+        )
+        if data.get("followup"):
+            followups = followups.filter(state=data["followup"])
+        if data.get("measure"):
+            followups = followups.filter(measure=data["measure"])
+        if data.get("verdict_before"):
+            followups = followups.filter(verdict_before__in=data["verdict_before"])
+        if data.get("verdict_after"):
+            followups = followups.filter(verdict_after__in=data["verdict_after"])
+        results = results.filter(pk__in=followups.values("initiative_id"))
+    return results
+
+
 @agent_required
 def search(request):
     form = SearchForm(request.GET or None)
@@ -165,8 +205,10 @@ def search(request):
                 | Q(email__icontains=query)
                 | Q(pk__in=Initiative.objects.filter(owners__email__icontains=query).values("pk"))
             )
-        if form.cleaned_data["status"]:
-            results = results.filter(status=form.cleaned_data["status"])
+        results = _filtered(results, form.cleaned_data)
+    elif form.is_bound:
+        # The valid filters still apply; the others are shown with their error.
+        results = _filtered(results, form.cleaned_data)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(

@@ -3,7 +3,7 @@
 Creates N validated initiatives (each with two product families, a label and a current
 assessment) in a throw-away test database, then times, through Django's test client: the first
 JSON page (50 items), a page of 500, a filtered page (eligible + département + product), the
-last page, and the whole CSV and GeoJSON exports (streamed). Prints a table with the time and
+last page, and the whole CSV (both separators), XLSX and GeoJSON exports (streamed). Prints a table with the time and
 the number of SQL queries of each request. Runs on SQLite, or on PostgreSQL when DATABASE_URL
 is set (the test database `test_<name>` is created and dropped).
 
@@ -51,6 +51,7 @@ def populate(n: int) -> None:
         ProductCategory,
         Status,
     )
+    from registry.search import refresh_search_text
 
     Assessment.objects.all().delete()
     Initiative.objects.all().delete()
@@ -112,6 +113,7 @@ def populate(n: int) -> None:
         ],
         batch_size=5000,
     )
+    refresh_search_text(Initiative.objects.all())  # bulk_create skips the write paths
     now = timezone.now()
     Assessment.objects.bulk_create(
         [
@@ -176,6 +178,8 @@ def main() -> None:
             ("JSON search", {"search": "initiative 0001"}),
             ("JSON last page", {"page": "LAST"}),
             ("CSV export (all)", {"format": "csv"}),
+            ("CSV ; export (all)", {"format": "csv", "sep": "semicolon"}),
+            ("XLSX export (all)", {"format": "xlsx"}),
             ("GeoJSON export (all)", {"format": "geojson"}),
         ]
         vendor = connection.vendor

@@ -7,7 +7,10 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Departement, InitiativeType, Label, Need, ProductCategory
-from registry.search import annotate_distance, find_commune, search
+from registry.search import annotate_distance, choice_labels, match_communes, name_first, search
+
+# How many communes an ambiguous "near" lists.
+NEAR_CHOICES_SHOWN = 8
 
 
 class Sort:
@@ -35,13 +38,25 @@ class CatalogueFilterForm(forms.Form):
         text = self.cleaned_data.get("near", "").strip()
         if not text:
             return None
-        commune = find_commune(text)
-        if commune is None:
+        matches = match_communes(text)
+        if not matches:
             raise forms.ValidationError(
                 _("No commune of Occitanie is called “%(name)s”. Check the spelling."),
                 code="unknown_commune",
                 params={"name": text},
             )
+        if len(matches) > 1:
+            shown = matches[:NEAR_CHOICES_SHOWN]
+            raise forms.ValidationError(
+                _("Several communes match “%(name)s”: %(choices)s. Type the one you mean."),
+                code="ambiguous_commune",
+                params={
+                    "name": text,
+                    "choices": ", ".join(choice_labels(shown))
+                    + ("…" if len(matches) > len(shown) else ""),
+                },
+            )
+        commune = matches[0].commune()
         if commune.latitude is None or commune.longitude is None:
             raise forms.ValidationError(
                 _("The position of %(name)s is not known yet: distances cannot be computed."),
@@ -71,7 +86,7 @@ class InitiativeFilter(django_filters.FilterSet):
     )
     departement = django_filters.ModelChoiceFilter(
         label=_("Département"),
-        queryset=Departement.objects.all(),
+        queryset=Departement.objects.defer("outline"),  # outlines: maps only
         empty_label=_("All départements"),
         widget=_select(),
     )
@@ -200,4 +215,4 @@ class InitiativeFilter(django_filters.FilterSet):
             return queryset.order_by(F("distance_km").asc(nulls_last=True), "name", "pk")
         if key == Sort.NEWEST:
             return queryset.order_by("-created_at", "-pk")
-        return queryset.order_by("name", "pk")
+        return name_first(queryset, "name", "pk")

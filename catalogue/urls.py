@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import measures, self_check, views
+from . import measures, open_data, self_check, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -20,6 +20,13 @@ urlpatterns = [
         {"template": "pages/privacy.html"},
         name="privacy",
     ),
+    path("donnees-ouvertes/", open_data.open_data, name="open-data"),
+    path(
+        "donnees-ouvertes/schema-<slug:table>.json",
+        open_data.table_schema,
+        name="open-data-schema",
+    ),
+    path("donnees-ouvertes/<str:name>", open_data.open_data_file, name="open-data-file"),
     path(
         "accessibilite/",
         views.legal_page,

@@ -7,9 +7,11 @@ from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from assessment.queries import with_current_assessment
+from core import response_cache
 from core.i18n import english_active
 from registry.models import Initiative
 
@@ -21,9 +23,18 @@ MAP_LIST_PAGE_SIZE = 50
 
 
 def _filtered_page(request, page_size):
+    """The filters and the page of results. The page is read only when the template uses it:
+    the catalogue keeps its rendered results in the cache (`fragment_version`), and a page
+    served from there needs neither the count nor the rows."""
     filterset = InitiativeFilter(request.GET, queryset=public_initiatives())
-    page = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
-    return {"filter": filterset, "page_obj": page}
+    page = SimpleLazyObject(
+        lambda: Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
+    )
+    return {
+        "filter": filterset,
+        "page_obj": page,
+        "fragment_version": response_cache.fragment_version(request),
+    }
 
 
 @require_GET
@@ -45,6 +56,7 @@ def initiative_map(request):
 
 
 @require_GET
+@response_cache.public_response("map-data")  # public data only: kept under the data version
 def map_data(request):
     """Validated initiatives matching the catalogue filters, as GeoJSON points.
 
@@ -57,34 +69,48 @@ def map_data(request):
         lng=Coalesce("longitude", "commune__longitude", output_field=FloatField()),
     )
     filterset = InitiativeFilter(request.GET, queryset=queryset)
-    rows = filterset.qs.filter(lat__isnull=False, lng__isnull=False).values(
-        "slug",
-        "name",
-        "type__name",
-        "type__name_en",
-        "commune__name",
-        "departement_id",
-        "verdict",
-        "lat",
-        "lng",
+    # In id order: a map has no order, and sorting by name would read the whole region's
+    # initiatives through the name index to keep one département's.
+    rows = (
+        filterset.qs.filter(lat__isnull=False, lng__isnull=False)
+        .order_by("pk")
+        .values(
+            "slug",
+            "name",
+            "type__name",
+            "type__name_en",
+            "commune__name",
+            "departement_id",
+            "verdict",
+            "lat",
+            "lng",
+        )
     )
     english = english_active()
+    # A département holds thousands of points: what is the same for all is computed once (a
+    # slug is ASCII letters, digits, - and _, which reverse() would write as they are).
+    url_prefix = reverse("catalogue:initiative-detail", args=["x"])[:-2]
+    verdicts = {}
     features = []
     for row in rows:
-        verdict = map_verdict(row["verdict"])
+        code = row["verdict"]
+        if code not in verdicts:
+            verdict = map_verdict(code)
+            verdicts[code] = (verdict.code, str(verdict.label))
+        verdict_code, verdict_label = verdicts[code]
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [row["lng"], row["lat"]]},
                 "properties": {
                     "name": row["name"],
-                    "url": reverse("catalogue:initiative-detail", args=[row["slug"]]),
+                    "url": f"{url_prefix}{row['slug']}/",
                     "type": (english and row["type__name_en"]) or row["type__name"],
                     "commune": row["commune__name"],
                     "departement": row["departement_id"],
-                    "eligible": row["verdict"] == "eligible",
-                    "verdict": verdict.code,
-                    "verdict_label": str(verdict.label),
+                    "eligible": code == "eligible",
+                    "verdict": verdict_code,
+                    "verdict_label": verdict_label,
                 },
             }
         )

@@ -72,15 +72,23 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    # Versions of initiatives, assessments, frameworks, criteria and measures (history app).
+    "simple_history",
     "core",
     "registry",
     "assessment",
     "recommendations",
     "planning",
+    # What the open data publish (tables, Table Schemas, files); served by catalogue, written by api.
+    "opendata",
+    "history",
+    "imports",
     "catalogue",
     "backoffice",
     "accounts",
     "api",
+    # Queue of background tasks in the database, and its worker (`manage.py db_worker`).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Versions saved during a request are recorded as the logged-in user's (history app).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -127,6 +137,17 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead log: pages keep being read while the task worker (or another web worker)
+    # writes, e.g. during a whole re-scoring, which is one transaction. Writers queue (BEGIN
+    # IMMEDIATE) for up to `timeout` seconds instead of failing on a lock upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -194,6 +215,10 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
+# Open data (/donnees-ouvertes/): where `manage.py export_open_data` writes the files that the
+# page serves, and the site's address that the files' links start with.
+OPEN_DATA_DIR = Path(os.environ.get("DJANGO_OPEN_DATA_DIR") or MEDIA_ROOT / "open-data")
+SITE_URL = os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG or TESTING else "")
 
 # Django 6.1 mailers: the console in debug, SMTP otherwise (the test runner swaps in locmem).
 _email_backend = os.environ.get(
@@ -232,9 +257,14 @@ LEGAL_DETAILS = {
 # `check --deploy` warns if production ends up there.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # Two deployments sharing one Redis must not share keys (data version, answers).
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),
+        }
     }
-elif DEBUG or TESTING:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
@@ -243,6 +273,26 @@ else:
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / "cache",
         }
     }
+
+# Whole answers of the public API and the map data, and the catalogue's result lists, are kept in
+# that cache under a data version that every write changes (core.response_cache): never stale,
+# so they may be kept long. 0 turns it off.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 24 * 3600)
+# Only bench/load.py turns this on: the baseline views under /_bench/ and the header that skips
+# the response cache. `check --deploy` refuses it.
+BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS", default=False)
+
+# Background tasks (core.background): publishing a framework, recomputing coverage, imports and
+# whole-region exports. The database backend queues them in the app's own database, and
+# `manage.py db_worker` runs them (`make run` starts one; deploy/ has the service). Tests run
+# each task inside enqueue() (immediate backend). RQ on Redis was considered: django-tasks-rq
+# 0.12 runs on the `django-tasks` backport's classes rather than django.tasks (README).
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Where background exports write their files (served to staff from the admin).
+EXPORTS_DIR = Path(os.environ.get("DJANGO_EXPORTS_DIR") or BASE_DIR / "exports")
 
 # Reverse proxies of our own in front of the app (nginx, a load balancer). Their X-Forwarded-For
 # and X-Forwarded-Proto headers are believed only when declared; otherwise any client could
@@ -284,6 +334,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InitiativeStatusEnum": "registry.models.Status",
         "VerdictEnum": "assessment.models.Verdict",
+        "PlanStateEnum": "planning.models.PlanState",
+        "PlanMeasureStateEnum": "planning.models.PlanMeasureState",
     },
 }
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
@@ -22,6 +23,10 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin).
     path("favicon.ico", favicon),
 ]
+
+# Baselines of bench/load.py, only where the bench turned them on (never in production).
+if settings.BENCH_VIEWS:
+    urlpatterns.insert(0, path("_bench/", include("api.bench_views")))
 
 # Under /api/ errors are JSON, as the API's own; elsewhere the site's pages (core.api).
 handler400 = "core.api.bad_request"

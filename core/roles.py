@@ -35,12 +35,16 @@ AGENT_PERMISSIONS = (
     | _perms("assessment", ["framework", "criterion"], ["view"])
     | _perms("recommendations", ["followup"], ["view", "add", "change"])
     | _perms("recommendations", ["measure"], ["view"])
+    # Background tasks (exports, coverage): start and follow them in the admin.
+    | _perms("core", ["taskrun"], ["view"])
 )
 CURATOR_PERMISSIONS = (
     AGENT_PERMISSIONS
     | _perms("registry", REFERENCE_MODELS, ["view", "add", "change", "delete"])
     | _perms("assessment", ["framework", "criterion"], ["view", "add", "change", "delete"])
     | _perms("recommendations", ["measure"], ["view", "add", "change", "delete"])
+    # "change" is the right to retry a failed task (a publication, an import).
+    | _perms("core", ["taskrun"], ["view", "change"])
 )
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]] | None] = {
     RETAILER: set(),

@@ -73,24 +73,31 @@ def _rounded(km: float) -> float:
 def nearest_outlets(
     communes: Iterable[CommunePoint], outlets: Iterable[Outlet], families: Sequence[str]
 ) -> dict[str, Nearest]:
-    """{commune code: Nearest} for every commune with a point, for the families named."""
+    """{commune code: Nearest} for every commune with a point: the nearest outlet overall
+    (consumer families) and the distance to the nearest of each family named."""
     by_family: dict[str, list[tuple[float, float, int]]] = {code: [] for code in families}
+    consumer = []
     for outlet in outlets:
-        if outlet.lat is not None and outlet.lon is not None:
-            by_family.setdefault(outlet.family, []).append((outlet.lat, outlet.lon, outlet.id))
-    indexes = {code: PointIndex(points) for code, points in by_family.items() if points}
+        if outlet.lat is None or outlet.lon is None:
+            continue
+        point = (outlet.lat, outlet.lon, outlet.id)
+        if outlet.family in by_family:
+            by_family[outlet.family].append(point)
+        if outlet.family in CONSUMER_FAMILIES:
+            consumer.append(point)
+    overall = PointIndex(consumer)
+    indexes = {code: PointIndex(points) for code, points in by_family.items()}
     result = {}
     for commune in communes:
         if commune.lat is None or commune.lon is None:
             continue
+        best = overall.nearest(commune.lat, commune.lon)
         found = {code: index.nearest(commune.lat, commune.lon) for code, index in indexes.items()}
-        consumer = [hit for code, hit in found.items() if hit and code in CONSUMER_FAMILIES]
-        best = min(consumer, key=lambda hit: hit[0]) if consumer else None
         result[commune.code] = Nearest(
             distance_km=_rounded(best[0]) if best else None,
             outlet_id=best[1] if best else None,
             by_family=tuple(
-                (code, _rounded(found[code][0]) if found.get(code) else None) for code in families
+                (code, _rounded(found[code][0]) if found[code] else None) for code in families
             ),
         )
     return result
@@ -103,19 +110,18 @@ def with_new_outlets(
     families: Sequence[str] = (),
 ) -> dict[str, Nearest]:
     """`nearest` once `outlets` are added. A distance can only shrink, so only the new outlets
-    are indexed: a plan's simulation adds tens of outlets to thousands."""
+    are indexed: a plan's simulation adds a few outlets to thousands. The distances per family
+    are updated for the `families` named; without any, they are left as they were."""
     added = nearest_outlets(communes, outlets, families)
     merged = dict(nearest)
     for code, new in added.items():
         old = nearest.get(code) or Nearest(None, None, tuple((f, None) for f in families))
         overall = new if _nearer(new.distance_km, old.distance_km) else old
+        by_family = tuple(
+            (family, _nearest_of(old.distance(family), new.distance(family))) for family in families
+        )
         merged[code] = Nearest(
-            overall.distance_km,
-            overall.outlet_id,
-            tuple(
-                (family, _nearest_of(old.distance(family), new.distance(family)))
-                for family in families
-            ),
+            overall.distance_km, overall.outlet_id, by_family if families else old.by_family
         )
     return merged
 

@@ -20,7 +20,7 @@ def _yes_no(value: bool) -> str:
 
 
 def _verdict(value: str | None) -> str:
-    return Verdict(value).label if value in Verdict.values else _("Not assessed")
+    return Verdict(value).label if value in Verdict.values else _("Not assessed yet")
 
 
 def coverage_table(

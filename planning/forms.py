@@ -20,7 +20,11 @@ WHITE_ZONE_SORTS = {
 
 class CoverageForm(forms.Form):
     threshold = forms.IntegerField(
-        label=_("Threshold (km)"), min_value=1, max_value=100, initial=DEFAULT_THRESHOLD_KM
+        label=_("Threshold (km)"),
+        min_value=1,
+        max_value=100,
+        initial=DEFAULT_THRESHOLD_KM,
+        required=False,
     )
     family = forms.ChoiceField(
         label=_("Outlets"),
@@ -34,14 +38,14 @@ class CoverageForm(forms.Form):
         empty_label=_("the whole région"),
     )
     min_population = forms.IntegerField(
-        label=_("White zones from (inhabitants)"), min_value=0, initial=500
+        label=_("White zones from (inhabitants)"), min_value=0, initial=500, required=False
     )
     sort = forms.ChoiceField(
         required=False, choices=[(key, key) for key in WHITE_ZONE_SORTS], widget=forms.HiddenInput
     )
 
     def values(self) -> dict:
-        """The cleaned values, or the defaults when the query string does not validate."""
+        """The values given and valid; the defaults for the others."""
         defaults = {
             "threshold": DEFAULT_THRESHOLD_KM,
             "family": "",
@@ -49,8 +53,9 @@ class CoverageForm(forms.Form):
             "min_population": 500,
             "sort": "distance",
         }
-        if not self.is_valid():
+        if not self.is_bound:
             return defaults
+        self.is_valid()  # cleaned_data keeps the fields that are valid
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
         return {**defaults, **data}
 

@@ -114,12 +114,16 @@ def base_answers(loaded: LoadedFramework, facts: Facts) -> tuple[dict, tuple | N
     """The answers a re-assessment would start from (registry facts, then the current
     answers carried over), and the stored (verdict, score) when they are exactly those."""
     definition = loaded.definition
-    answers = answers_from_facts(loaded, facts.row)
     current = facts.current
+    stored = (current or {}).get("answers") or {}
+    same_framework = bool(current) and current["framework_id"] == loaded.framework.pk
+    if same_framework and stored.keys() >= loaded.prefill.keys():
+        # Every fact-filled answer is stored already, and stored answers win: the usual case
+        # after a re-scoring, where reading the facts again would cost more than scoring.
+        return dict(stored), (current["verdict"], float(current["score"]))
+    answers = answers_from_facts(loaded, facts.row)
     if not current:
         return answers, None
-    same_framework = current["framework_id"] == loaded.framework.pk
-    stored = current["answers"] or {}
     # Under another framework, answers are checked again against this one's questions.
     kept = carry_over(old=definition if same_framework else None, new=definition, answers=stored)
     answers.update(kept)
@@ -212,7 +216,8 @@ def _coverage_change(impact: PlanImpact, facts: dict[int, Facts], base: Coverage
         if f.id not in base.outlet_ids
     ]
     before = current_coverage(impact.threshold_km, base=base)
-    after_nearest = cov.with_new_outlets(base.communes, base.nearest, new_outlets, FAMILY_CODES)
+    # The overall distance is all the comparison reads (families are not updated).
+    after_nearest = cov.with_new_outlets(base.communes, base.nearest, new_outlets)
     after = cov.summarise(base.communes, after_nearest, impact.threshold_km, families=FAMILY_CODES)
     for old, new in zip(before.communes, after.communes, strict=True):
         if new.within and not old.within:

@@ -17,10 +17,11 @@ from registry.models import Departement, Initiative, InitiativeType, Need
 
 
 class PlanState(models.TextChoices):
+    # Words of their own: "Adopted" and "Abandoned" are a measure's (feminine in French).
     DRAFT = "draft", _("Draft")
-    ADOPTED = "adopted", _("Adopted")
+    ADOPTED = "adopted", _("In force")
     CLOSED = "closed", _("Closed")
-    ABANDONED = "abandoned", _("Abandoned")
+    ABANDONED = "abandoned", _("Withdrawn")
 
 
 class PlanMeasureState(models.TextChoices):
@@ -32,7 +33,7 @@ class PlanMeasureState(models.TextChoices):
 
 # Target filter on the current verdict; "none": no current assessment.
 NOT_ASSESSED = "none"
-TARGET_VERDICTS = [*Verdict.choices, (NOT_ASSESSED, _("Not assessed"))]
+TARGET_VERDICTS = [*Verdict.choices, (NOT_ASSESSED, _("Not assessed yet"))]
 
 
 class Plan(models.Model):

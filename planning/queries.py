@@ -212,6 +212,35 @@ def measure_targets() -> list[reach_module.MeasureTarget]:
     ]
 
 
+WEAK_CODES_KEY = "planning:weak-codes"
+
+
+def current_weak_codes() -> dict[int, frozenset[str]]:
+    """{initiative id: weak criterion codes} of every current assessment.
+
+    Reading an explanation is the costly part of the reach (9 kB of JSON each). An assessment
+    never changes once written, and an old one never becomes current again, so the codes found
+    are kept in the cache by assessment, and only the current assessments newer than the
+    newest one read so far are read: two queries, whatever changed.
+    """
+    memo = cache.get(WEAK_CODES_KEY) or {"last": 0, "codes": {}}
+    current = Assessment.objects.current()
+    new = {
+        pk: weak_codes(explanation)
+        for pk, explanation in current.filter(pk__gt=memo["last"]).values_list("pk", "explanation")
+    }
+    known = {**memo["codes"], **new}
+    pairs = list(current.values_list("pk", "initiative_id"))
+    if any(pk not in known for pk, _initiative in pairs):  # a memo from another database
+        known = {
+            pk: weak_codes(explanation)
+            for pk, explanation in current.values_list("pk", "explanation")
+        }
+    codes = {pk: known[pk] for pk, _initiative in pairs}
+    cache.set(WEAK_CODES_KEY, {"last": max(codes, default=0), "codes": codes}, CACHE_SECONDS)
+    return {initiative: codes[pk] for pk, initiative in pairs}
+
+
 def initiative_needs() -> list[reach_module.InitiativeNeeds]:
     """Validated initiatives only: drafts, rejected and archived ones are never counted."""
     validated = Initiative.objects.validated()
@@ -219,12 +248,7 @@ def initiative_needs() -> list[reach_module.InitiativeNeeds]:
     through = Initiative.needs.through.objects.filter(initiative__in=validated)
     for initiative_id, need_id in through.values_list("initiative_id", "need_id"):
         needs[initiative_id].add(need_id)
-    weak = {
-        initiative_id: weak_codes(explanation)
-        for initiative_id, explanation in Assessment.objects.current()
-        .filter(initiative__in=validated)
-        .values_list("initiative_id", "explanation")
-    }
+    weak = current_weak_codes()
     return [
         reach_module.InitiativeNeeds(
             id=pk,

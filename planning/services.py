@@ -36,7 +36,7 @@ def _stored(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # "150000", "1234.5"
     return value
 
 
@@ -176,6 +176,12 @@ def update_plan_measure(
 
 @transaction.atomic
 def remove_plan_measure(*, item: PlanMeasure, by) -> None:
+    """Take a measure out of its plan; the record keeps what it targeted and expected."""
     plan, code = item.plan, item.measure_id
+    changes = {
+        name: [_stored(getattr(item, name)), None]
+        for name in ITEM_FIELDS
+        if getattr(item, name) not in (None, "", {})
+    }
     item.delete()
-    _record(plan, PlanChangeKind.MEASURE_REMOVED, by=by, changes={}, measure_code=code)
+    _record(plan, PlanChangeKind.MEASURE_REMOVED, by=by, changes=changes, measure_code=code)

@@ -170,10 +170,11 @@ def default_effect(
     make each targeted initiative eligible, stored with its assessment) propose most often; for
     a multiple choice, the options they add most often. Where no suggestion names the
     criterion: the least-effort answer that lifts it to half its points (a condition: the
-    answer that meets it).
+    answer that meets it). Criteria that are not actionable (what the initiative cannot
+    reasonably change, such as where the shop is) are never moved, whatever the measure says.
     """
     criteria = _criteria(definition)
-    wanted = [code for code in criterion_codes if code in criteria]
+    wanted = [code for code in criterion_codes if code in criteria and criteria[code].actionable]
     proposed: dict[str, Counter] = {code: Counter() for code in wanted}
     for changes in suggestions:
         for change in changes or ():

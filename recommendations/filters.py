@@ -1,9 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Need, PacteAction
+from registry.search import match_words
 
 from .models import PUBLIC_MEASURE_STATUSES, Measure, MeasureStatus, SupportType
 
@@ -49,13 +51,12 @@ class MeasureFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = css
 
     def search(self, queryset, name, value):
+        # The catalogue's rule (registry.search): every word in the title or summary, French or
+        # English, case and accents ignored; or the measure's code exactly.
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__iexact=value)
-            | Q(title__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(title_en__icontains=value)
-            | Q(summary_en__icontains=value)
+        text = Concat(
+            "title", Value(" "), "title_en", Value(" "), "summary", Value(" "), "summary_en"
         )
+        return match_words(queryset, value, text, extra=Q(code__iexact=value))

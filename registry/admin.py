@@ -22,10 +22,13 @@ from .models import (
     StatusChange,
 )
 from .services import (
+    M2M_FIELDS,
     anonymise_contact,
     change_status,
     create_initiative,
+    delete_references,
     moderate_initiative,
+    save_reference,
     update_initiative,
 )
 
@@ -34,14 +37,28 @@ admin.site.site_title = _("Circuits courts Occitanie")
 admin.site.index_title = _("Reference data, frameworks and measures")
 
 
+class ReferenceAdmin(admin.ModelAdmin):
+    """Reference rows are saved and deleted through registry.services, which refreshes the
+    search text of the initiatives showing a name that changed."""
+
+    def save_model(self, request, obj, form, change):
+        save_reference(item=obj, changed_fields=form.changed_data if change else None)
+
+    def delete_model(self, request, obj):
+        delete_references(items=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_references(items=queryset)
+
+
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(ReferenceAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReferenceAdmin):
     list_display = ["insee_code", "name", "departement", "population", "latitude", "longitude"]
     list_filter = ["departement"]
     search_fields = ["insee_code", "name"]
@@ -49,7 +66,7 @@ class CommuneAdmin(admin.ModelAdmin):
     autocomplete_fields = ["departement"]
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(ReferenceAdmin):
     list_display = ["code", "name", "name_en"]
     search_fields = ["code", "name", "name_en"]
 
@@ -312,7 +329,8 @@ class InitiativeAdmin(admin.ModelAdmin):
         """Saves go through the registry's services, as on the site and in the API."""
         fields = [name for name in form.changed_data if name not in ("expected_version", "owners")]
         if not change:
-            create_initiative(initiative=obj, relations={}, owner=None)
+            relations = {n: form.cleaned_data[n] for n in M2M_FIELDS if n in form.cleaned_data}
+            create_initiative(initiative=obj, relations=relations, owner=None)
             return
         changes = {name: form.cleaned_data[name] for name in fields}
         saved, _changed = update_initiative(

@@ -500,6 +500,9 @@ class Initiative(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # Optimistic concurrency: every edit form carries the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Derived data: the folded words that the catalogue and API search (registry.search), kept
+    # up to date by registry.search.refresh_search_text, which every write path calls.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -555,7 +558,16 @@ class Initiative(models.Model):
                 name="initiative_coordinates_both_or_none",
             ),
         ]
-        indexes = [models.Index(fields=["status", "departement"])]
+        indexes = [
+            # Lists in name order (catalogue, API, exports) read validated initiatives in this
+            # order without sorting them, one département's too (issue 16).
+            models.Index(
+                fields=["status", "departement", "name", "id"], name="initiative_status_dep_name"
+            ),
+            models.Index(
+                fields=["status", "name", "id", "updated_at"], name="initiative_status_name"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -5,6 +5,7 @@ Each function takes keyword-only arguments, validates with `full_clean()` and se
 through `transaction.on_commit`, so that a rolled-back write never leaves a stray message.
 """
 
+import copy
 from dataclasses import dataclass
 
 from django.core import signing
@@ -15,10 +16,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import dataversion, history
 from core.mail import send_later
 
-from .models import SOURCING_FIELDS, Claim, ClaimStatus, Initiative, Status, StatusChange
+from .models import (
+    SOURCING_FIELDS,
+    Claim,
+    ClaimStatus,
+    Commune,
+    Initiative,
+    Status,
+    StatusChange,
+)
+from .search import (
+    SEARCHED_FIELDS,
+    forget_commune_index,
+    initiatives_referring_to,
+    refresh_search_text,
+)
 
 # What moderation vouches for. When the owner of a VALIDATED initiative changes one of these
 # fields, the initiative goes back to moderation (validated → submitted, recorded as a status
@@ -89,11 +106,15 @@ def change_status(*, initiative: Initiative, to_status: str, by, reason: str = "
     change.full_clean()
     change.save()
     initiative.status = to_status
-    initiative.save(update_fields=["status", "updated_at"])
+    with history.unrecorded(initiative):
+        initiative.save(update_fields=["status", "updated_at"])
+    # The version is recorded from the row as saved: the caller's instance may be stale.
+    history.record(Initiative.objects.get(pk=initiative.pk), by=by, reason=reason)
     return change
 
 
 M2M_FIELDS = ("products", "labels", "needs")
+SIRET_TAKEN_MESSAGE = gettext_lazy("Another initiative is registered with this SIRET.")
 
 CLAIM_SALT = "registry.claims.confirm"
 CLAIM_MAX_AGE = 7 * 24 * 3600
@@ -153,24 +174,147 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_initiative(*, initiative: Initiative, relations: dict, owner=None) -> Initiative:
+def create_initiative(
+    *, initiative: Initiative, relations: dict, owner=None, by=None, reason: str = ""
+) -> Initiative:
     """Save a new `initiative` (unsaved instance) as a draft, with a unique slug when it has
-    none, its many-to-many `relations` ({"products": [...], ...}) and `owner` if given."""
+    none, its many-to-many `relations` ({"products": [...], ...}) and `owner` if given.
+
+    Its history starts with one version, relations included, by `by` (else `owner`, else as
+    core.history says) and with `reason` (an import names its file)."""
     initiative.status = Status.DRAFT
     if not initiative.slug:
         initiative.slug = unique_slug(initiative.name)
     initiative.full_clean()
-    initiative.save()
+    with history.unrecorded(initiative):
+        initiative.save()
     for name, values in relations.items():
         getattr(initiative, name).set(values)
     if owner is not None:
         initiative.owners.add(owner)
+    _refresh_search_text(initiative)
+    history.record(initiative, by=by or owner, reason=reason, created=True)
     return initiative
+
+
+# Checks of full_clean() that query the database, run once for a whole batch.
+_CHECKED_FOR_THE_BATCH = ["type", "commune"]
+
+
+@transaction.atomic
+def create_initiatives(
+    *, items: list[tuple[Initiative, dict]], by=None, reason: str = ""
+) -> list[Initiative]:
+    """create_initiative() for many new initiatives at once (an import): the same rules and the
+    same results, in a number of queries that does not grow with each initiative.
+
+    `items`: (unsaved initiative, relations) pairs. Each becomes a draft with a unique slug and
+    is validated with full_clean(), except the checks that query the database, which run once
+    for the batch: its type and commune exist, its slug and SIRET are not taken (nor by another
+    item). The CHECK constraints that full_clean() would also query repeat rules of the fields'
+    validators and clean(), and the database still enforces them. The first invalid item
+    raises its ValidationError, with its position in `items` as `error.index`, and nothing is
+    saved. Then: one INSERT per 500, the relations, the search texts, and one version each in
+    the history, by `by` with `reason`.
+    """
+    initiatives = [initiative for initiative, _relations in items]
+    _validate_batch(initiatives)
+    dataversion.bump()  # bulk writes send no signal (core.dataversion)
+    for initiative in initiatives:
+        initiative.departement_id = initiative.commune.departement_id
+    Initiative.objects.bulk_create(initiatives, batch_size=500)
+    for name in M2M_FIELDS:
+        through = getattr(Initiative, name).through
+        target = getattr(Initiative, name).field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            [
+                through(initiative_id=initiative.pk, **{f"{target}_id": item.pk})
+                for initiative, relations in items
+                for item in dict.fromkeys(relations.get(name) or ())
+            ],
+            batch_size=1000,
+        )
+    pks = [initiative.pk for initiative in initiatives]
+    refresh_search_text(Initiative.objects.filter(pk__in=pks))
+    texts = dict(Initiative.objects.filter(pk__in=pks).values_list("pk", "search_text"))
+    for initiative, relations in items:
+        initiative.search_text = texts[initiative.pk]
+        # The relations as saved: the history's snapshot reads them without a query.
+        initiative._prefetched_objects_cache = {
+            name: list(dict.fromkeys(relations.get(name) or ())) for name in M2M_FIELDS
+        }
+    history.record_created(initiatives, by=by, reason=reason)
+    return initiatives
+
+
+def _validate_batch(initiatives: list[Initiative]) -> None:
+    slugs, sirets = set(), set()
+    for index, initiative in enumerate(initiatives):
+        initiative.status = Status.DRAFT
+        if not initiative.slug:
+            initiative.slug = unique_slug(initiative.name)
+        errors = {}
+        try:
+            initiative.full_clean(
+                exclude=[*_CHECKED_FOR_THE_BATCH, "departement"],  # the commune's, derived
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if initiative.slug in slugs:
+            errors.setdefault("slug", []).append(_("Another initiative has this slug."))
+        if initiative.siret and initiative.siret in sirets:
+            errors.setdefault("siret", []).append(SIRET_TAKEN_MESSAGE)
+        slugs.add(initiative.slug)
+        sirets.add(initiative.siret)
+        if errors:
+            _raise_for(index, errors)
+    sirets.discard("")
+    taken_slugs = set(Initiative.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    taken_sirets = set(Initiative.objects.filter(siret__in=sirets).values_list("siret", flat=True))
+    known = {
+        name: set(
+            Initiative._meta.get_field(name)
+            .related_model.objects.filter(pk__in={getattr(i, f"{name}_id") for i in initiatives})
+            .values_list("pk", flat=True)
+        )
+        for name in _CHECKED_FOR_THE_BATCH
+    }
+    for index, initiative in enumerate(initiatives):
+        errors = {}
+        if initiative.slug in taken_slugs:
+            errors["slug"] = [_("Another initiative has this slug.")]
+        if initiative.siret in taken_sirets:
+            errors["siret"] = [SIRET_TAKEN_MESSAGE]
+        for name in _CHECKED_FOR_THE_BATCH:
+            if getattr(initiative, f"{name}_id") not in known[name]:
+                errors[name] = [_("This value does not exist.")]
+        if errors:
+            _raise_for(index, errors)
+
+
+def _raise_for(index: int, errors: dict):
+    error = ValidationError(errors)
+    error.index = index
+    raise error
+
+
+def _refresh_search_text(initiative: Initiative) -> None:
+    """The search text of `initiative`, in the database and on the instance."""
+    refresh_search_text(Initiative.objects.filter(pk=initiative.pk))
+    initiative.refresh_from_db(fields=["search_text"])
 
 
 @transaction.atomic
 def update_initiative(
-    *, initiative: Initiative, changes: dict, expected_version: int, by, moderated: bool = True
+    *,
+    initiative: Initiative,
+    changes: dict,
+    expected_version: int,
+    by,
+    moderated: bool = True,
+    reason: str = "",
 ) -> tuple[Initiative, list[str]]:
     """Apply `changes` ({field: value}) if nobody saved the initiative since `expected_version`.
 
@@ -178,7 +322,8 @@ def update_initiative(
     version; when it matches no row, ConcurrencyConflict lists each field whose saved value
     differs from the editor's. When `moderated` (an owner's edit), a validated initiative one
     of whose services.RE_MODERATION_FIELDS changes goes back to moderation. Returns the saved
-    initiative and those of its RE_MODERATION_FIELDS that changed.
+    initiative and those of its RE_MODERATION_FIELDS that changed. The new version goes into the
+    initiative's history by `by`, with `reason` when given (an import, a restore).
     """
     current = Initiative.objects.get(pk=initiative.pk)
     if current.version != expected_version:
@@ -202,11 +347,15 @@ def update_initiative(
     )
     if not updated:
         raise _conflict(Initiative.objects.get(pk=current.pk), changes)
+    dataversion.bump()  # a conditional UPDATE sends no signal (core.dataversion)
     for name in M2M_FIELDS:
         if name in changes:
             getattr(candidate, name).set(changes[name])
+    if SEARCHED_FIELDS.intersection(changes):
+        refresh_search_text(Initiative.objects.filter(pk=current.pk))
 
     saved = Initiative.objects.get(pk=current.pk)
+    history.record(saved, by=by, reason=reason)
     if moderated and changed and saved.status == Status.VALIDATED:
         labels = ", ".join(str(Initiative._meta.get_field(name).verbose_name) for name in changed)
         change_status(
@@ -217,6 +366,124 @@ def update_initiative(
         )
         saved.refresh_from_db()
     return saved, changed
+
+
+@transaction.atomic
+def update_initiatives(
+    *, edits: list[tuple[Initiative, dict, int]], by, reason: str = ""
+) -> list[Initiative]:
+    """update_initiative() for many initiatives at once (an import), as agents' corrections
+    (moderated=False): the same rules and results, in a number of queries that does not grow
+    with each initiative.
+
+    `edits`: (initiative, changes, expected_version) triples. The rows are locked and each
+    version compared (ConcurrencyConflict otherwise); each initiative with its changes is
+    validated with full_clean(), the checks that query the database once for the batch (as
+    create_initiatives). The first problem raises, with its position in `edits` as
+    `error.index`, and nothing is saved. Then: the versions go up, the relations and search
+    texts follow, and each initiative gets one version in the history, by `by` with `reason`.
+    """
+    pks = [initiative.pk for initiative, _changes, _version in edits]
+    current = (
+        Initiative.objects.select_for_update(of=("self",))
+        .select_related("commune")
+        .defer("commune__outline")
+        .in_bulk(pks)
+    )
+    candidates = []
+    for index, (initiative, changes, expected_version) in enumerate(edits):
+        row = current[initiative.pk]
+        if row.version != expected_version:
+            conflict = _conflict(row, changes)
+            conflict.index = index
+            raise conflict
+        candidate = copy.copy(row)
+        for name, value in changes.items():
+            if name not in M2M_FIELDS:
+                setattr(candidate, name, value)
+        candidates.append(candidate)
+    _validate_changed(candidates, [changes for _i, changes, _v in edits])
+    dataversion.bump()  # bulk writes send no signal (core.dataversion)
+    now = timezone.now()
+    for index, (candidate, (_i, changes, version)) in enumerate(
+        zip(candidates, edits, strict=True)
+    ):
+        # One conditional UPDATE each, as update_initiative (bulk_update's CASE per field and
+        # row costs more than it saves).
+        scalars = {name: getattr(candidate, name) for name in changes if name not in M2M_FIELDS}
+        updated = Initiative.objects.filter(pk=candidate.pk, version=version).update(
+            **scalars,
+            departement_id=candidate.commune.departement_id,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if not updated:
+            conflict = _conflict(Initiative.objects.get(pk=candidate.pk), changes)
+            conflict.index = index
+            raise conflict
+    for name in M2M_FIELDS:
+        changed = [(i.pk, changes[name]) for i, changes, _v in edits if name in changes]
+        if not changed:
+            continue
+        through = getattr(Initiative, name).through
+        target = getattr(Initiative, name).field.m2m_reverse_field_name()
+        through.objects.filter(initiative_id__in=[pk for pk, _items in changed]).delete()
+        through.objects.bulk_create(
+            [
+                through(initiative_id=pk, **{f"{target}_id": item.pk})
+                for pk, items in changed
+                for item in dict.fromkeys(items)
+            ],
+            batch_size=1000,
+        )
+    searched = [i.pk for i, changes, _v in edits if SEARCHED_FIELDS.intersection(changes)]
+    if searched:
+        refresh_search_text(Initiative.objects.filter(pk__in=searched))
+    saved = list(Initiative.objects.filter(pk__in=pks).prefetch_related(*M2M_FIELDS))
+    history.record_all(saved, by=by, reason=reason)
+    by_pk = {initiative.pk: initiative for initiative in saved}
+    return [by_pk[pk] for pk in pks]
+
+
+def _validate_changed(candidates: list[Initiative], changes: list[dict]) -> None:
+    """full_clean() of edited initiatives, the checks that query the database once for all."""
+    sirets: dict[str, int] = {}
+    for index, candidate in enumerate(candidates):
+        errors = {}
+        try:
+            candidate.full_clean(
+                exclude=[*_CHECKED_FOR_THE_BATCH, "departement"],  # the commune's, derived
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if candidate.siret and sirets.setdefault(candidate.siret, candidate.pk) != candidate.pk:
+            errors.setdefault("siret", []).append(SIRET_TAKEN_MESSAGE)
+        if errors:
+            _raise_for(index, errors)
+    edited_sirets = {
+        c.siret: c.pk for c, changed in zip(candidates, changes, strict=True) if "siret" in changed
+    }
+    edited_sirets.pop("", None)
+    taken = dict(Initiative.objects.filter(siret__in=edited_sirets).values_list("siret", "pk"))
+    known = {
+        name: set(
+            Initiative._meta.get_field(name)
+            .related_model.objects.filter(pk__in={getattr(c, f"{name}_id") for c in candidates})
+            .values_list("pk", flat=True)
+        )
+        for name in _CHECKED_FOR_THE_BATCH
+    }
+    for index, candidate in enumerate(candidates):
+        errors = {}
+        if candidate.siret in taken and taken[candidate.siret] != candidate.pk:
+            errors["siret"] = [SIRET_TAKEN_MESSAGE]
+        for name in _CHECKED_FOR_THE_BATCH:
+            if getattr(candidate, f"{name}_id") not in known[name]:
+                errors[name] = [_("This value does not exist.")]
+        if errors:
+            _raise_for(index, errors)
 
 
 def _conflict(current: Initiative, changes: dict) -> ConcurrencyConflict:
@@ -280,6 +547,44 @@ def moderate_initiative(
         to=[owner.email for owner in owners],
     )
     return change
+
+
+# Reference data -------------------------------------------------------------------------------
+
+NAME_FIELDS = ("name", "name_en")
+
+
+@transaction.atomic
+def save_reference(*, item, changed_fields=None) -> int:
+    """Save a reference row (distribution type, product family, label, need, commune,
+    département…) and, when one of its names changed (`changed_fields`; None: maybe), the search
+    text of the initiatives that refer to it. Returns how many search texts changed.
+
+    The admin saves reference rows through here: a curator who renames a label makes the
+    initiatives carrying it findable by the new name at once.
+    """
+    item.save()
+    if isinstance(item, Commune):
+        forget_commune_index()
+    if changed_fields is not None and not set(NAME_FIELDS).intersection(changed_fields):
+        return 0
+    return refresh_search_text(initiatives_referring_to([item]))
+
+
+@transaction.atomic
+def delete_references(*, items) -> None:
+    """Delete reference rows (a queryset or a list of one model) and refresh the search text of
+    the initiatives that carried them (deleting a label takes it off every initiative)."""
+    rows = list(items)
+    affected = list(initiatives_referring_to(rows).values_list("pk", flat=True))
+    if hasattr(items, "delete"):  # a queryset: one query, as the admin does
+        items.delete()
+    else:
+        for item in rows:
+            item.delete()
+    if rows and isinstance(rows[0], Commune):
+        forget_commune_index()
+    refresh_search_text(Initiative.objects.filter(pk__in=affected))
 
 
 # Claims ---------------------------------------------------------------------------------------
@@ -404,7 +709,8 @@ def anonymise_contact(*, initiative: Initiative, by) -> Initiative:
     every edit, the version goes up, so an edit form opened before is refused rather than
     writing the old contact back, and `updated_at` moves, which refreshes the API's caches.
     `by` (who asked) is for the callers' traces (the admin's history); the initiative stays
-    where it is in the workflow.
+    where it is in the workflow. The contact is erased from the initiative's past versions
+    too, and the erasure is recorded as a version of its own.
     """
     current = Initiative.objects.select_for_update().get(pk=initiative.pk)
     Initiative.objects.filter(pk=current.pk).update(
@@ -412,7 +718,10 @@ def anonymise_contact(*, initiative: Initiative, by) -> Initiative:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    dataversion.bump()  # the e-mail and phone are public: cached answers must go
     current.refresh_from_db()
+    history.erase(current, fields=CONTACT_FIELDS)
+    history.record(current, by=by, reason=_("Public e-mail and phone erased on request."))
     return current
 
 

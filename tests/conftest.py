@@ -12,6 +12,8 @@ from django.test import Client
 
 from core.roles import ADMIN, AGENT, CURATOR, RETAILER
 from registry.management.commands.setup_demo import fixture_models
+from registry.models import Initiative
+from registry.search import refresh_search_text
 from tests.factories import role_group, user_with_role
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still be usable there.
@@ -106,6 +108,7 @@ def _seed_rows(django_db_setup, django_db_blocker):
     names = [*settings.REFERENCE_FIXTURES, *settings.DEMO_FIXTURES]
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("loaddata", *names, verbosity=0)
+        refresh_search_text(Initiative.objects.all())  # derived, as setup_demo does
         rows = {name: [_table_rows(table) for table in _tables(name)] for name in names}
         transaction.set_rollback(True)
     return rows

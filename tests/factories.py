@@ -23,6 +23,7 @@ from registry.models import (
     ProductCategory,
     Status,
 )
+from registry.search import refresh_search_text
 
 
 def make_siret(n: int) -> str:
@@ -132,6 +133,31 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     def owners(self, create, extracted, **kwargs):
         if create and extracted:
             self.owners.set(extracted)
+
+    # products=[...], labels=[...], needs=[...]: set before the search text is derived. (A test
+    # that sets them afterwards and searches calls refresh_search_text, as services do.)
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.products.set(extracted)
+
+    @factory.post_generation
+    def labels(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.labels.set(extracted)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set(extracted)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # The search text is derived by the write paths (registry.services); factories write
+        # the rows directly, so they derive it too.
+        if create:
+            refresh_search_text(Initiative.objects.filter(pk=instance.pk))
+            instance.refresh_from_db(fields=["search_text"])
 
 
 # --- recommendations ----------------------------------------------------------------------

@@ -6,7 +6,12 @@ which is too late to set the environment, so that a plain `.venv/bin/pytest` run
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_TESTING", "true")
 
 from config.settings import *  # noqa: E402, F403
+
+# No open-data files unless a test writes them: not the ones a local run may have left in media/.
+OPEN_DATA_DIR = Path(tempfile.gettempdir()) / f"open-data-tests-{os.getpid()}"

@@ -18,6 +18,7 @@ def test_the_privacy_page_holds_the_register_with_the_purge_delay(client, settin
         "Your account",
         "Initiatives",
         "History of decisions",
+        "Versions and imports",
         "Claims of a listing",
         "Log-in security",
         "Sessions and limits",

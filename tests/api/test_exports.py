@@ -149,7 +149,8 @@ def test_csv_streams_in_chunks_with_a_bounded_number_of_queries(
 def test_geojson_is_a_feature_collection_with_longitude_first(api):
     initiative = InitiativeFactory(name="Au marché", latitude=43.6047, longitude=1.4442)
     AssessmentFactory(initiative=initiative)
-    InitiativeFactory(name="Sans position", latitude=None, longitude=None)
+    nowhere = CommuneFactory(insee_code="31999", name="Sans point", latitude=None, longitude=None)
+    InitiativeFactory(name="Sans position", commune=nowhere, latitude=None, longitude=None)
 
     response = api.get(LIST_URL, {"format": "geojson"})
 

@@ -66,6 +66,7 @@ def test_each_item_carries_the_public_contract_fields(api):
         "departement": {"code": "31", "name": "Haute-Garonne"},
         "latitude": 43.6,
         "longitude": 1.44,
+        "location_precision": "address",
         "verdict": "eligible",
         "score": 62.5,
         "max_score": 100,

@@ -8,6 +8,7 @@ transaction per test: the writes are rolled back). Bounded and derandomized, so 
 `make test` in well under a minute and fails the same way twice.
 """
 
+import datetime
 import zlib
 
 import pytest
@@ -22,6 +23,8 @@ from rest_framework.throttling import AnonRateThrottle
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from core.roles import AGENT
+from planning.services import add_plan_measure, create_plan
+from recommendations.models import Measure
 from registry.models import Need
 from tests.api.conftest import assess, user_with_role
 from tests.factories import FollowUpFactory, InitiativeFactory
@@ -66,9 +69,17 @@ def known_values():
     assess(validated)
     draft = InitiativeFactory(name="AMAP en projet", status="draft", latitude=None, longitude=None)
     followup = FollowUpFactory(initiative=validated, measure_id="LOG1")
+    plan = create_plan(
+        by=None,
+        title="Plan logistique",
+        period_start=datetime.date(2027, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+    )
+    add_plan_measure(plan=plan, measure=Measure.objects.get(code="LOG1"), by=None)
     return {
         "slug": [validated.slug, draft.slug],
         "id": [followup.pk],
+        "/api/v1/plans/{id}/": [plan.pk],
         "version": [1],
         "/api/v1/measures/{code}/": ["LOG1", "FIN1"],
         "/api/v1/types/{code}/": [validated.type_id],

@@ -66,7 +66,7 @@ def test_every_criterion_of_framework_v1_says_where_its_answer_comes_from(framew
     assert derived == {"E1", "E2", "C10", "C12"}
     c10 = framework_v1.criteria.get(code="C10")
     assert c10.prefill_source == PrefillSource.COMMUNE_POPULATION
-    assert "Derived from registry data" in c10.answer_origin_text
+    assert str(AnswerOrigin.DERIVED.label) in c10.answer_origin_text
 
 
 def test_a_criterion_without_a_source_is_the_agents_judgement():

@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from backoffice import dashboard
+from core.xlsx import CONTENT_TYPE as XLSX_TYPE
 from registry.models import Initiative
 from tests.factories import (
     AssessmentFactory,
@@ -146,10 +148,14 @@ def test_the_page_draws_each_chart_with_its_data_table(client, agent, registry):
 
     content = response.content.decode()
     assert content.count("<svg") == 7
-    assert content.count("<table") == 7
+    # One per chart, plus eligible initiatives by département and measures done (two).
+    assert content.count("<table") == 7 + 3
     assert "66,7" in content
     assert "2 éligibles sur 3" in content
-    assert reverse("backoffice:dashboard-csv", args=["statuts"]) in content
+    csv_url = reverse("backoffice:dashboard-csv", args=["statuts"])
+    assert f'href="{csv_url}"' in content
+    assert f'href="{csv_url}?sep=semicolon"' in content  # "CSV (Excel)"
+    assert reverse("backoffice:dashboard-xlsx", args=["statuts"]) in content
 
 
 def test_each_chart_downloads_as_csv(client, agent, registry):
@@ -160,10 +166,63 @@ def test_each_chart_downloads_as_csv(client, agent, registry):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
-        ["code", "Catégorie", "Nombre"],
+        ["code", "libelle", "nombre"],
         ["31", "Haute-Garonne (31)", "3"],
         ["34", "Hérault (34)", "2"],
     ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_download_headers_are_stable_codes_in_every_language(client, agent, registry, language):
+    """As the API's CSV columns; the labels in the rows follow the page's language."""
+    client.force_login(agent)
+
+    response = client.get(
+        reverse("backoffice:dashboard-csv", args=["types"]), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["code", "libelle", "nombre"]
+    assert ("Bulk grocery" if language == "en" else "Épicerie vrac") in {row[1] for row in rows}
+
+
+def test_each_chart_downloads_as_csv_for_a_french_excel(client, agent, registry):
+    client.force_login(agent)
+
+    response = client.get(
+        reverse("backoffice:dashboard-csv", args=["departements"]), {"sep": "semicolon"}
+    )
+
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [["31", "Haute-Garonne (31)", "3"], ["34", "Hérault (34)", "2"]]
+    assert "Hérault" in response.content.decode("utf-8-sig")
+
+
+def test_an_unknown_separator_is_a_bad_request(client, agent):
+    client.force_login(agent)
+
+    response = client.get(reverse("backoffice:dashboard-csv", args=["statuts"]), {"sep": "tab"})
+
+    assert response.status_code == 400
+
+
+def test_each_chart_downloads_as_xlsx(client, agent, registry):
+    client.force_login(agent)
+
+    response = client.get(reverse("backoffice:dashboard-xlsx", args=["departements"]))
+
+    assert response["Content-Type"] == XLSX_TYPE
+    assert 'filename="tableau-de-bord-departements.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows == [
+        ["code", "libelle", "nombre"],
+        ["31", "Haute-Garonne (31)", 3],
+        ["34", "Hérault (34)", 2],
+    ]
+    assert sheet["A2"].number_format == "@"  # a code such as 09 keeps its zero
+    assert sheet["C2"].data_type == "n"
 
 
 def test_chart_csvs_go_through_the_safe_writer(client, agent):
@@ -183,6 +242,7 @@ def test_an_unknown_chart_is_not_found(client, agent):
     client.force_login(agent)
 
     assert client.get(reverse("backoffice:dashboard-csv", args=["nope"])).status_code == 404
+    assert client.get(reverse("backoffice:dashboard-xlsx", args=["nope"])).status_code == 404
 
 
 def test_chart_coordinates_stay_numbers_on_french_pages(client, agent, registry):

@@ -3,8 +3,19 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import BadRequest
 
-from core.csv import BOM, csv_chunks, csv_response, safe_cell, streaming_csv_response
+from core.csv import (
+    BOM,
+    COMMA,
+    SEMICOLON,
+    csv_chunks,
+    csv_response,
+    dialect_named,
+    request_dialect,
+    safe_cell,
+    streaming_csv_response,
+)
 
 
 def read(data: bytes) -> list[list[str]]:
@@ -77,3 +88,61 @@ def test_it_builds_plain_and_streamed_downloads():
     assert streamed["Content-Disposition"] == 'attachment; filename="b.csv"'
     expected = [["nom"], ["'=1+1"]]
     assert read(plain.content) == read(b"".join(streamed.streaming_content)) == expected
+
+
+# --- dialects -----------------------------------------------------------------------------------
+
+
+def read_french(data: bytes) -> list[list[str]]:
+    """As a spreadsheet set to French reads the semicolon variant."""
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_semicolon_dialect_separates_with_semicolons_and_writes_decimal_commas():
+    rows = [["09", "Épicerie; « Chez Zoé », Foix", 62.5, Decimal("43.10"), 100, -0.5, "=1+1"]]
+
+    data = b"".join(csv_chunks(["code", "nom", "a", "b", "c", "d", "e"], rows, dialect=SEMICOLON))
+
+    assert data.startswith(BOM.encode())
+    assert data.decode("utf-8-sig").splitlines()[0] == "code;nom;a;b;c;d;e"
+    assert read_french(data)[1] == [
+        "09",
+        "Épicerie; « Chez Zoé », Foix",  # quoted, since it holds the separator
+        "62,5",
+        "43,10",
+        "100",
+        "-0,5",
+        "'=1+1",
+    ]
+
+
+def test_the_comma_dialect_is_the_default_and_keeps_decimal_points():
+    data = b"".join(csv_chunks(["a", "b"], [[62.5, "x;y"]], dialect=COMMA))
+
+    assert data == b"".join(csv_chunks(["a", "b"], [[62.5, "x;y"]]))
+    assert read(data)[1] == ["62.5", "x;y"]
+
+
+@pytest.mark.parametrize(
+    ("value", "dialect"), [(None, COMMA), ("comma", COMMA), ("semicolon", SEMICOLON)]
+)
+def test_sep_names_the_dialect(value, dialect):
+    assert dialect_named(value) is dialect
+
+
+@pytest.mark.parametrize("value", ["", "tab", ";", "Semicolon"])
+def test_an_unknown_sep_is_refused(value, rf):
+    with pytest.raises(ValueError):
+        dialect_named(value)
+    with pytest.raises(BadRequest):
+        request_dialect(rf.get("/", {"sep": value}))
+
+
+def test_downloads_take_the_dialect():
+    plain = csv_response(["a", "b"], [[1.5, "é"]], filename="a.csv", dialect=SEMICOLON)
+    streamed = streaming_csv_response(
+        ["a", "b"], iter([[1.5, "é"]]), filename="b.csv", dialect=SEMICOLON
+    )
+
+    assert read_french(plain.content) == read_french(b"".join(streamed.streaming_content))
+    assert read_french(plain.content) == [["a", "b"], ["1,5", "é"]]

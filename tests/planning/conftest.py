@@ -17,7 +17,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessment.models import FrameworkStatus
 from planning.geo import KM_PER_DEGREE
 from registry.models import Commune, Departement, InitiativeType, Status
 from tests.factories import InitiativeFactory, StoredAssessmentFactory, scoring_framework
@@ -98,5 +97,4 @@ def territory(db):
         types=types,
         framework=framework,
         outlet=outlet,
-        published=FrameworkStatus.PUBLISHED,
     )

@@ -1,9 +1,10 @@
 """Reach of the measures: the pure rule, then the query layer (validated initiatives only)."""
 
 import pytest
+from django.core.cache import cache
 
 from assessment.models import Assessment
-from planning.queries import measure_reach, weak_codes
+from planning.queries import WEAK_CODES_KEY, current_weak_codes, measure_reach, weak_codes
 from planning.reach import InitiativeNeeds, MeasureTarget, reach, serves
 from registry.models import Status
 from tests.factories import AssessmentFactory, MeasureFactory, NeedFactory, PacteActionFactory
@@ -87,3 +88,23 @@ def test_reach_counts_validated_initiatives_only(territory):
     assert result.initiatives == 1
     assert {a.code: a.served for a in result.actions} == {"A3": 1}
     assert Assessment.objects.count() == assessments
+
+
+@pytest.mark.django_db
+def test_weak_criteria_are_read_again_only_for_new_assessments(territory):
+    shop = territory.outlet(territory.communes.a, verdict=None)
+    AssessmentFactory(initiative=shop, framework=territory.framework, not_eligible=True)
+    assert current_weak_codes() == {shop.pk: {"E1"}}
+
+    AssessmentFactory(initiative=shop, framework=territory.framework)  # E1 met now
+
+    assert current_weak_codes() == {shop.pk: frozenset()}
+
+
+@pytest.mark.django_db
+def test_weak_criteria_kept_from_another_database_are_not_trusted(territory):
+    shop = territory.outlet(territory.communes.a, verdict=None)
+    AssessmentFactory(initiative=shop, framework=territory.framework, not_eligible=True)
+    cache.set(WEAK_CODES_KEY, {"last": 10**9, "codes": {}})
+
+    assert current_weak_codes() == {shop.pk: {"E1"}}

@@ -1,5 +1,7 @@
 """The simulation's rules, with a framework built in memory (no database)."""
 
+import dataclasses
+
 from assessment import engine
 from planning.simulation import Effect, Target, apply_effect, default_effect, simulate, summarise
 
@@ -93,3 +95,19 @@ def test_without_suggestions_the_default_effect_lifts_each_criterion_to_half_its
         "C7": ["bulk"],
         "E1": True,
     }
+
+
+def test_the_default_effect_never_moves_a_criterion_that_is_not_actionable():
+    fixed = engine.FrameworkDef(
+        version=1,
+        min_score=10,
+        criteria=tuple(
+            dataclasses.replace(c, actionable=False) if c.code == "C1" else c
+            for c in FRAMEWORK.criteria
+        ),
+    )
+    suggestions = [[{"code": "C1", "before": 35, "after": 50}]]
+
+    # Neither the suggestions nor the lift move C1 (where the shop is, say); C7 still moves.
+    assert default_effect(fixed, ["C1", "C7"], suggestions) == {"C7": ["bulk"]}
+    assert default_effect(fixed, ["C1"], []) == {}

@@ -9,6 +9,7 @@ given invalid tokens; POST-only views answer 405 (or refuse the visitor before t
 Path parameters are filled from the objects of `world` (one module-scoped data set).
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -112,6 +113,12 @@ EXPECTED: dict[str, Rule] = {
     "mentions-legales/": rule(PUBLIC),
     "donnees-personnelles/": rule(PUBLIC),
     "accessibilite/": rule(PUBLIC),
+    "donnees-ouvertes/": rule(PUBLIC),
+    "donnees-ouvertes/schema-<slug:table>.json": rule(PUBLIC, table="initiatives"),
+    # Only the files of the last export are served; the test settings' folder has none.
+    "donnees-ouvertes/<str:name>": rule(
+        expect(NOT_FOUND), name="initiatives.csv", why="no export in the test folder"
+    ),
     # Accounts (ours)
     "comptes/login/": rule(PUBLIC),
     "comptes/inscription/": rule(expect(anon=OK, logged_in=FOUND)),
@@ -154,8 +161,42 @@ EXPECTED: dict[str, Rule] = {
         why="POST only",
         pk=lambda w: w.claim.pk,
     ),
+    # Imports of initiatives (issue 15)
+    "back-office/imports/": rule(AGENTS_ONLY),
+    "back-office/imports/<int:pk>/": rule(AGENTS_ONLY, pk=lambda w: w.import_batch.pk),
+    "back-office/imports/<int:pk>/confirmer/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED),
+        why="POST only",
+        pk=lambda w: w.import_batch.pk,
+    ),
+    "back-office/imports/<int:pk>/rapport.csv": rule(AGENTS_ONLY, pk=lambda w: w.import_batch.pk),
+    "back-office/imports/modele/": rule(AGENTS_ONLY),
+    "back-office/imports/modele.xlsx": rule(AGENTS_ONLY),
+    "back-office/imports/modele.csv": rule(AGENTS_ONLY),
     "back-office/tableau-de-bord/": rule(AGENTS_ONLY),
     "back-office/tableau-de-bord/<slug:chart>.csv": rule(AGENTS_ONLY, chart="statuts"),
+    "back-office/tableau-de-bord/<slug:chart>.xlsx": rule(AGENTS_ONLY, chart="statuts"),
+    # Decision aid (planning): coverage, reach of the measures, action plans
+    "back-office/couverture/": rule(AGENTS_ONLY),
+    "back-office/couverture/communes.csv": rule(AGENTS_ONLY),
+    "back-office/portee-des-mesures/": rule(AGENTS_ONLY),
+    "back-office/portee-des-mesures/matrice.csv": rule(AGENTS_ONLY),
+    "back-office/plans/": rule(AGENTS_ONLY),
+    "back-office/plans/nouveau/": rule(AGENTS_ONLY),
+    "back-office/plans/comparer/": rule(AGENTS_ONLY),
+    "back-office/plans/<int:pk>/": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    "back-office/plans/<int:pk>/modifier/": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    "back-office/plans/<int:pk>/plan.csv": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    "back-office/plans/<int:pk>/mesures/ajouter/": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    "back-office/plans/<int:pk>/mesures/<int:item>/": rule(
+        AGENTS_ONLY, pk=lambda w: w.plan.pk, item=lambda w: w.plan_item.pk
+    ),
+    "back-office/plans/<int:pk>/mesures/<int:item>/retirer/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED),
+        why="POST only",
+        pk=lambda w: w.plan.pk,
+        item=lambda w: w.plan_item.pk,
+    ),
     # Assessment
     "evaluation/auto-evaluation/": rule(PUBLIC),
     "evaluation/file/": rule(AGENTS_ONLY),
@@ -227,6 +268,17 @@ EXPECTED: dict[str, Rule] = {
     r"api/v1/^needs\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
     "api/v1/^needs/(?P<code>[^/.]+)/$": rule(PUBLIC, code="K_LOG"),
     r"api/v1/^needs/(?P<code>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC, code="K_LOG"),
+    # Coverage: public, as the home page's summary (no personal data); plans: agents only.
+    "api/v1/^coverage/communes/$": rule(PUBLIC),
+    r"api/v1/^coverage/communes\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^coverage/departements/$": rule(PUBLIC),
+    r"api/v1/^coverage/departements\.(?P<format>[a-z0-9]+)/?$": rule(PUBLIC),
+    "api/v1/^plans/$": rule(API_AGENTS_ONLY),
+    r"api/v1/^plans\.(?P<format>[a-z0-9]+)/?$": rule(API_AGENTS_ONLY),
+    "api/v1/^plans/(?P<pk>[0-9]+)/$": rule(API_AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    r"api/v1/^plans/(?P<pk>[0-9]+)\.(?P<format>[a-z0-9]+)/?$": rule(
+        API_AGENTS_ONLY, pk=lambda w: w.plan.pk
+    ),
 }
 
 # Patterns that never answer, as an earlier pattern takes the same address: (route, name).
@@ -254,12 +306,18 @@ ADMIN_PAGES: dict[str, Rule] = {
         ),
         object_id=lambda w: w.public.pk,
     ),
-    "admin/^(?P<app_label>auth|authtoken|axes|registry|assessment|recommendations)/$": rule(
+    "admin/^(?P<app_label>auth|authtoken|axes|registry|assessment|recommendations|planning)/$": rule(
         ADMIN_STAFF, app_label="registry"
     ),
     # Unknown admin addresses: only staff learn that they do not exist.
     "admin/(?P<url>.*)$": rule(
         expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=NOT_FOUND), url="no-such-page/"
+    ),
+    # Restoring a version of an initiative: curators and admins; agents see the history only.
+    "admin/registry/initiative/<path:object_id>/history/<int:version_id>/restore/": rule(
+        expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, agent=FORBIDDEN, curator=OK, admin=OK),
+        object_id=lambda w: w.own.pk,
+        version_id=lambda w: w.own.history.latest("history_date").history_id,
     ),
     "admin/assessment/framework/<int:pk>/impact/": rule(
         # Agents are sent back to the admin index; curators and admins see the impact.
@@ -295,6 +353,9 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "recommendations.measure": {AGENT: "v", CURATOR: "vacd", ADMIN: "vacd"},
     "recommendations.followup": {AGENT: "vac", CURATOR: "vac", ADMIN: "vacd"},
     "recommendations.followupevent": {ADMIN: "vacd"},
+    # Plans are composed in the back-office (their changes recorded there): the admin only
+    # reads and deletes them.
+    "planning.plan": {ADMIN: "vd"},
 }
 ADMIN_MODEL_PAGES = {  # route suffix → the rights that open it
     "": "vc",
@@ -440,6 +501,8 @@ def _build_world():
     from core.roles import AGENT as AGENT_ROLE
     from core.roles import CURATOR as CURATOR_ROLE
     from core.roles import RETAILER
+    from imports.models import ImportBatch
+    from planning.services import add_plan_measure, create_plan
     from recommendations.services import propose_measure
     from registry.models import Initiative, PacteOrientation, Status, StatusChange
     from tests.assessment.conftest import FULL_ANSWERS, small_framework
@@ -475,6 +538,9 @@ def _build_world():
     measure = MeasureFactory(code="TSTM1", needs=[need])
     followup = propose_measure(initiative=own, measure=measure, by=users[AGENT])
     claim = ClaimFactory(initiative=public, claimant=users[OTHER])
+    import_batch = ImportBatch.objects.create(
+        file_name="initiatives.csv", content=b"nom\n", sha256="0" * 64, source="backoffice"
+    )
     status_change = StatusChange.objects.create(
         initiative=public, from_status=Status.SUBMITTED, to_status=Status.VALIDATED
     )
@@ -486,6 +552,13 @@ def _build_world():
         "path_info": "/comptes/login/",
     }
     pacte_action = PacteActionFactory()
+    plan = create_plan(
+        by=users[AGENT],
+        title="Plan",
+        period_start=datetime.date(2027, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+    )
+    plan_item = add_plan_measure(plan=plan, measure=measure, by=users[AGENT], expected_effect={})
     admin_objects = {
         "auth.group": Group.objects.get(name=AGENT_ROLE),
         "auth.user": users[OWNER],
@@ -516,6 +589,7 @@ def _build_world():
         "recommendations.measure": measure,
         "recommendations.followup": followup,
         "recommendations.followupevent": followup.events.get(),
+        "planning.plan": plan,
     }
     assert Initiative.objects.count() == 3
     sessions = {}
@@ -533,6 +607,9 @@ def _build_world():
         measure=measure,
         followup=followup,
         claim=claim,
+        import_batch=import_batch,
+        plan=plan,
+        plan_item=plan_item,
         admin_objects=admin_objects,
     )
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from core.roles import ADMIN, AGENT, CURATOR, RETAILER, ensure_roles
 from registry.models import Initiative
+from registry.search import forget_commune_index, refresh_search_text
 
 DEMO_PASSWORD = "occitanie-demo"
 # username, role, staff (admin site access), superuser
@@ -59,6 +60,9 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"  {name}: loading…")
             call_command("loaddata", name, verbosity=0)
+        # Fixtures are written raw: the initiatives' search text is derived here.
+        refresh_search_text(Initiative.objects.all())
+        forget_commune_index()
         ensure_roles()
         self._create_accounts()
         self._print_logins()
