@@ -1,6 +1,5 @@
 """The retailers' space: their initiatives, the registration steps, submission and the commune search."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from accounts.forms import (
     LocationForm,
     self_check_initial,
 )
+from assessment.models import Framework
 from assessment.queries import with_current_assessment
 from assessment.services import SELF_CHECK_FRAMEWORK_KEY, SELF_CHECK_SESSION_KEY
 from core.permissions import retailer_required
@@ -235,12 +235,10 @@ def initiative_edit(request, slug, step="identite"):
 
 def _self_check_facts(version) -> dict[str, str]:
     """{criterion code: registry fact} of the framework the self-check was answered under (the
-    published one when unknown), in its order; empty when the assessment app is not installed
-    or there is no such framework. A framework published since then may give a code another
-    meaning: the answers are read with the criteria they answered."""
-    if not apps.is_installed("assessment"):
-        return {}
-    frameworks = apps.get_model("assessment", "Framework").objects
+    published one when unknown), in its order; empty when there is no such framework. A
+    framework published since then may give a code another meaning: the answers are read with
+    the criteria they answered."""
+    frameworks = Framework.objects
     framework = (
         frameworks.filter(version=version).first() if isinstance(version, int) else None
     ) or frameworks.published().first()

@@ -84,7 +84,8 @@ class Scratch:
         )
         if self.vendor == "postgresql":
             parts = urlsplit(source)
-            self.admin_url = source
+            # CREATE/DROP DATABASE from the server's maintenance database.
+            self.admin_url = urlunsplit(parts._replace(path="/postgres"))
             self.name = f"{parts.path.lstrip('/') or 'circuits'}_bench_load"
             self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
             self._postgres(

@@ -182,10 +182,7 @@ def suggest_measures(
     """
     candidates = Measure.objects.public() if public_only else Measure.objects.suggestible()
     measures = {
-        m.code: m
-        for m in candidates.prefetch_related(
-            "needs", "target_types", "pacte_actions"
-        )
+        m.code: m for m in candidates.prefetch_related("needs", "target_types", "pacte_actions")
     }
     ranked = rank_measures(
         measure_infos(measures.values()),

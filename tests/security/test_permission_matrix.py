@@ -306,7 +306,7 @@ ADMIN_PAGES: dict[str, Rule] = {
         ),
         object_id=lambda w: w.public.pk,
     ),
-    "admin/^(?P<app_label>auth|authtoken|axes|registry|assessment|recommendations|planning)/$": rule(
+    "admin/^(?P<app_label>auth|authtoken|axes|core|registry|assessment|recommendations|planning|django_tasks_database)/$": rule(
         ADMIN_STAFF, app_label="registry"
     ),
     # Unknown admin addresses: only staff learn that they do not exist.
@@ -318,6 +318,14 @@ ADMIN_PAGES: dict[str, Rule] = {
         expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, agent=FORBIDDEN, curator=OK, admin=OK),
         object_id=lambda w: w.own.pk,
         version_id=lambda w: w.own.history.latest("history_date").history_id,
+    ),
+    # Background tasks: starting one is a POST; a finished export's file (none here: 404).
+    "admin/core/taskrun/launch/<slug:code>/": rule(
+        expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=NOT_ALLOWED), code="export-csv"
+    ),
+    "admin/core/taskrun/<int:pk>/download/": rule(
+        expect(anon=ADMIN_LOGIN, retailers=ADMIN_LOGIN, staff=NOT_FOUND),
+        pk=lambda w: w.admin_objects["core.taskrun"].pk,
     ),
     "admin/assessment/framework/<int:pk>/impact/": rule(
         # Agents are sent back to the admin index; curators and admins see the impact.
@@ -356,6 +364,10 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     # Plans are composed in the back-office (their changes recorded there): the admin only
     # reads and deletes them.
     "planning.plan": {ADMIN: "vd"},
+    # Background tasks: followed by staff, retried by curators and admins, never added, edited
+    # or deleted by hand; the task backend's own results are the admins'.
+    "core.taskrun": {AGENT: "v", CURATOR: "vc", ADMIN: "vc"},
+    "django_tasks_database.dbtaskresult": {ADMIN: "v"},
 }
 ADMIN_MODEL_PAGES = {  # route suffix → the rights that open it
     "": "vc",
@@ -494,9 +506,12 @@ def world(django_db_setup, django_db_blocker):
 def _build_world():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
     from rest_framework.authtoken.models import Token, TokenProxy
 
     from assessment.services import assess_initiative
+    from core.models import TaskRun
     from core.roles import ADMIN as ADMIN_ROLE
     from core.roles import AGENT as AGENT_ROLE
     from core.roles import CURATOR as CURATOR_ROLE
@@ -590,6 +605,13 @@ def _build_world():
         "recommendations.followup": followup,
         "recommendations.followupevent": followup.events.get(),
         "planning.plan": plan,
+        "core.taskrun": TaskRun.objects.create(label="Export", task_path="api.tasks.x"),
+        "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="api.tasks.x",
+            backend_name="default",
+            run_after=timezone.now(),
+        ),
     }
     assert Initiative.objects.count() == 3
     sessions = {}
