@@ -60,7 +60,7 @@ def acting(*, user=None, reason: str = "") -> Iterator[None]:
     previous = getattr(_context, "acting", None)
     outer = previous or Acting()
     _context.acting = Acting(
-        user=user if user is not None else outer.user, reason=reason or outer.reason
+        user=user if user is not None else outer.user, reason=fit_reason(reason or outer.reason)
     )
     try:
         yield
@@ -83,6 +83,16 @@ def unrecorded(instance) -> Iterator[None]:
         delattr(instance, _SKIP_FLAG)
 
 
+# simple-history keeps the reason of a version in 100 characters; PostgreSQL refuses more.
+REASON_LENGTH = 100
+
+
+def fit_reason(reason: str) -> str:
+    """`reason` cut to what a version can keep (the full text stays where the write records
+    it, e.g. the status change)."""
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
+
+
 def record(instance, *, by=None, reason: str = "", created: bool = False) -> None:
     """Record the current state of `instance` (as loaded: pass a fresh copy of the row) as a
     new version, by `by` (else as `acting()` or the request says), with `reason`."""
@@ -92,7 +102,7 @@ def record(instance, *, by=None, reason: str = "", created: bool = False) -> Non
     if by is not None:
         instance._history_user = by
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = fit_reason(reason)
     try:
         recorder.create_historical_record(instance, "+" if created else "~")
     finally:
@@ -127,7 +137,7 @@ def record_all(instances: Iterable, *, by=None, reason: str = "", created: bool 
         return
     acting_now = current()
     user = by if by is not None else acting_now.user
-    reason = reason or acting_now.reason
+    reason = fit_reason(reason or acting_now.reason)
     versions_model = history_model(model)
     now = timezone.now()
     fields = recorder.fields_included(instances[0])

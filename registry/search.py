@@ -144,7 +144,7 @@ def build_search_text(name: str, others, names=()) -> str:
     return " ".join([*name_words, NAME_END, *rest])
 
 
-def _related_names(model, ids) -> dict[int, list[str]]:
+def _related_names(model, ids, using) -> dict[int, list[str]]:
     """{initiative id: the names of its products, labels and needs}, in a fixed order."""
     names = defaultdict(list)
     for relation in ("products", "labels", "needs"):
@@ -152,7 +152,8 @@ def _related_names(model, ids) -> dict[int, list[str]]:
         target = descriptor.field.m2m_reverse_field_name()
         columns = [f"{target}__{column}" for column in REFERENCE_NAMES[relation]]
         rows = (
-            descriptor.through.objects.filter(initiative_id__in=ids)
+            descriptor.through.objects.using(using)
+            .filter(initiative_id__in=ids)
             .order_by("initiative_id", target)
             .values_list("initiative_id", *columns)
         )
@@ -169,35 +170,26 @@ def refresh_search_text(queryset) -> int:
     the owner typed changed; the data version moves, for cached answers). Works on the
     migrations' historical model too.
     """
-    model = queryset.model
-    connection = connections[queryset.db]
+    model, db = queryset.model, queryset.db
+    rows_of = model._base_manager.using(db)
     ids = list(queryset.order_by().values_list("pk", flat=True).distinct())
     names = [
         f"{relation}__{name}"
         for relation in ("type", "commune", "departement")
         for name in REFERENCE_NAMES[relation]
     ]
-    update = "UPDATE {} SET {} = %s WHERE {} = %s".format(  # nosec B608 # quoted names of the model
-        *map(
-            connection.ops.quote_name, (model._meta.db_table, "search_text", model._meta.pk.column)
-        )
-    )
     changed = 0
     for start in range(0, len(ids), SEARCH_CHUNK_SIZE):
         chunk = ids[start : start + SEARCH_CHUNK_SIZE]
-        related = _related_names(model, chunk)
+        related = _related_names(model, chunk, db)
         stale = []
-        rows = model._base_manager.filter(pk__in=chunk).values_list(
-            "pk", "search_text", *OWN_FIELDS, *names
-        )
+        rows = rows_of.filter(pk__in=chunk).values_list("pk", "search_text", *OWN_FIELDS, *names)
         for pk, current, name, *texts in rows:
             own, references = texts[: len(OWN_FIELDS) - 1], texts[len(OWN_FIELDS) - 1 :]
             text = build_search_text(name, own, [*references, *related.get(pk, ())])
             if text != current:
-                stale.append((text, pk))
-        if stale:  # one statement, many rows: faster than bulk_update's CASE … WHEN
-            with connection.cursor() as cursor:
-                cursor.executemany(update, stale)
+                stale.append(model(pk=pk, search_text=text))
+        rows_of.bulk_update(stale, ["search_text"], batch_size=500)
         changed += len(stale)
     if changed:
         # A bulk write, without signals: cached search results must not outlive it.
