@@ -226,7 +226,7 @@ class InitiativeViewSet(
             and not request.user.is_authenticated
             and response_cache.enabled(request)
         ):
-            cache_key = response_cache.key(request, "api-initiatives", fmt)
+            cache_key = response_cache.key(request, "api-initiatives", fmt, version=version)
             if (hit := response_cache.serve(request, cache_key)) is not None:
                 return hit
         queryset = self.filter_queryset(self.get_queryset())

@@ -258,7 +258,8 @@ LEGAL_DETAILS = {
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client (core/cache.py).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": redis_url,
             # Two deployments sharing one Redis must not share keys (data version, answers).
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),

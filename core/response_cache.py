@@ -45,11 +45,12 @@ def enabled(request) -> bool:
     return not (settings.BENCH_VIEWS and request.META.get(BYPASS_META))
 
 
-def key(request, name: str, *parts) -> str:
-    """The cache key of `name` for this request under the current data version."""
+def key(request, name: str, *parts, version: str | None = None) -> str:
+    """The cache key of `name` for this request under the current data version (`version`
+    when the caller has just read it)."""
     raw = "|".join(
         [
-            dataversion.current(),
+            version or dataversion.current(),
             name,
             request.scheme,
             request.get_host(),

@@ -24,6 +24,10 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 
 
+# GUNICORN_GC_FREEZE=false leaves the collector alone (to measure what freezing changes).
+GC_FREEZE = os.environ.get("GUNICORN_GC_FREEZE", "true").lower() not in ("0", "false", "no")
+
+
 def when_ready(server):
     """In the master, once the app is loaded and before any fork: import every view (the URL
     resolver), then freeze what exists so far. Frozen objects are left out of every garbage
@@ -34,11 +38,13 @@ def when_ready(server):
 
     get_resolver().url_patterns  # noqa: B018 - imports the views and builds the URL patterns
     connections.close_all()  # no connection may be shared with the workers
-    gc.collect()
-    gc.freeze()
+    if GC_FREEZE:
+        gc.collect()
+        gc.freeze()
 
 
 def post_worker_init(worker):
     """The same in each worker, for what it loaded after the fork."""
-    gc.collect()
-    gc.freeze()
+    if GC_FREEZE:
+        gc.collect()
+        gc.freeze()
