@@ -6,11 +6,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from core.i18n import in_active_language
-
-from .validators import (
+from ..validators import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
     validate_latitude,
@@ -20,170 +17,19 @@ from .validators import (
     validate_rna,
     validate_siret,
 )
-
-
-class ReferenceItem(models.Model):
-    """A row of reference data with a stable code and a French and an English name."""
-
-    code = models.CharField(_("code"), max_length=30, primary_key=True)
-    name = models.CharField(_("name (French)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """The name in the active language (French when no English name is given)."""
-        return in_active_language(self.name, self.name_en)
-
-
-class Departement(models.Model):
-    code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
-    name = models.CharField(_("name"), max_length=100)
-    outline = models.JSONField(
-        _("outline"),
-        null=True,
-        blank=True,
-        help_text=_("Simplified boundary: a GeoJSON geometry in longitude, latitude."),
-    )
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("département")
-        verbose_name_plural = _("départements")
-
-    def __str__(self):
-        return f"{self.name} ({self.code})"
-
-
-class Commune(models.Model):
-    insee_code = models.CharField(_("INSEE code"), max_length=5, primary_key=True)
-    name = models.CharField(_("name"), max_length=100, db_index=True)
-    departement = models.ForeignKey(
-        Departement,
-        on_delete=models.PROTECT,
-        related_name="communes",
-        verbose_name=_("département"),
-    )
-    postal_codes = models.JSONField(
-        _("postal codes"), default=list, help_text=_("Every postal code that serves the commune.")
-    )
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    outline = models.JSONField(
-        _("outline"),
-        null=True,
-        blank=True,
-        help_text=_("Simplified boundary: a GeoJSON geometry in longitude, latitude."),
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("commune")
-        verbose_name_plural = _("communes")
-
-    def __str__(self):
-        return f"{self.name} ({self.departement_id})"
-
-
-class InitiativeType(ReferenceItem):
-    description = models.TextField(_("definition"), blank=True)
-
-    class Meta(ReferenceItem.Meta):
-        verbose_name = _("distribution type")
-        verbose_name_plural = _("distribution types")
-
-
-class ProductCategory(ReferenceItem):
-    class Meta(ReferenceItem.Meta):
-        verbose_name = _("product category")
-        verbose_name_plural = _("product categories")
-
-
-class Label(ReferenceItem):
-    family = models.CharField(
-        _("family"), max_length=100, blank=True, help_text=_("E.g. SIQO, regional brand.")
-    )
-
-    class Meta(ReferenceItem.Meta):
-        verbose_name = _("label")
-        verbose_name_plural = _("labels")
-
-
-class Need(ReferenceItem):
-    """A category of needs and obstacles that initiatives declare (brief §4)."""
-
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta(ReferenceItem.Meta):
-        verbose_name = _("need or obstacle")
-        verbose_name_plural = _("needs and obstacles")
-
-
-class PacteOrientation(ReferenceItem):
-    """One of the six strategic orientations of the Pacte régional (O1–O6)."""
-
-    class Meta(ReferenceItem.Meta):
-        verbose_name = _("Pacte orientation")
-        verbose_name_plural = _("Pacte orientations")
-
-
-class PacteAction(ReferenceItem):
-    """One of the ten flagship actions of the Pacte régional (A1–A10)."""
-
-    official = models.BooleanField(
-        _("official wording"),
-        default=False,
-        help_text=_("Unticked while the title is a working proposal awaiting the official text."),
-    )
-
-    class Meta(ReferenceItem.Meta):
-        verbose_name = _("Pacte action")
-        verbose_name_plural = _("Pacte actions")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    # Context: "Submitted" is also a column header ("submitted on") elsewhere.
-    SUBMITTED = "submitted", pgettext_lazy("initiative status", "Submitted")
-    VALIDATED = "validated", _("Validated")
-    REJECTED = "rejected", _("Rejected")
-    ARCHIVED = "archived", _("Archived")
-
-
-# Which status may follow which. A validated initiative goes back to "submitted" when its owner
-# changes facts that matter for eligibility; a rejected one goes back to "draft" to be corrected.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.ARCHIVED}),
-    Status.SUBMITTED: frozenset({Status.VALIDATED, Status.REJECTED, Status.DRAFT}),
-    Status.VALIDATED: frozenset({Status.SUBMITTED, Status.ARCHIVED}),
-    Status.REJECTED: frozenset({Status.DRAFT, Status.ARCHIVED}),
-    Status.ARCHIVED: frozenset(),
-}
-
-
-class LegalForm(models.TextChoices):
-    ASSOCIATION = "association", _("Association (loi 1901)")
-    SCIC = "scic", _("SCIC (cooperative society of collective interest)")
-    SCOP = "scop", _("SCOP (workers' cooperative)")
-    COOPERATIVE = "cooperative", _("Other cooperative (consumers', agricultural)")
-    COMPANY = "company", _("Commercial company (SARL, SAS, SA…)")
-    FARM = "farm", _("Farm company (GAEC, EARL, SCEA…)")
-    SOLE_TRADER = "sole_trader", _("Sole trader or farmer (EI, micro-enterprise)")
-    PUBLIC = "public", _("Public body (commune, CCAS, EPCI…)")
-    INFORMAL = "informal", _("Informal group (no legal entity yet)")
-
-
-class Intermediaries(models.IntegerChoices):
-    NONE = 0, _("Mostly none (direct from producers)")
-    ONE = 1, _("Mostly one intermediary")
-    MORE = 2, _("Two or more, or mixed")
+from .choices import (
+    TRANSITIONS,
+    FinancialSituation,
+    FoodPolicyPartnership,
+    Governance,
+    Intermediaries,
+    LegalForm,
+    Status,
+    validate_environmental_practices,
+    validate_social_access_schemes,
+)
+from .places import Commune, Departement
+from .reference import InitiativeType, Label, Need, ProductCategory
 
 
 def percentage_field(verbose_name, help_text):
@@ -194,59 +40,6 @@ def percentage_field(verbose_name, help_text):
         validators=[MaxValueValidator(100)],
         help_text=help_text,
     )
-
-
-class EnvironmentalPractice(models.TextChoices):
-    BULK = "bulk", _("Bulk or reusable containers")
-    DONATION = "donation", _("Unsold food donated")
-    TRANSPORT = "transport", _("Pooled or low-carbon transport")
-    COLD = "cold", _("Energy-efficient refrigeration")
-    COMPOST = "compost", _("Composting of food waste")
-
-
-class SocialAccessScheme(models.TextChoices):
-    SOLIDARITY_PRICES = "solidarity_prices", _("Solidarity prices (two-tier pricing)")
-    VOUCHERS = "vouchers", _("Food vouchers accepted")
-    SOCIAL_PARTNER = "social_partner", _("Partnership with social services or food aid")
-    LOW_FEE = "low_fee", _("Reduced membership fee for low incomes")
-
-
-class FoodPolicyPartnership(models.TextChoices):
-    PAT = "pat", _("Recognised action of a territorial food project (PAT)")
-    AGREEMENT = "agreement", _("Agreement with a local authority")
-    NONE = "none", _("None")
-
-
-class Governance(models.TextChoices):
-    COOP = "coop", _("Co-operative (SCIC, SCOP…) or multi-stakeholder association")
-    ESUS = "esus", _("Approved social and solidarity enterprise (ESUS)")
-    PRODUCERS = "producers", _("Company or group of producers")
-    OTHER = "other", _("Other")
-
-
-class FinancialSituation(models.TextChoices):
-    POSITIVE = "positive", _("Positive result in the last financial year")
-    PLAN = "plan", _("Validated three-year business plan")
-    NEITHER = "neither", _("Neither")
-
-
-def _validate_codes(value, choices) -> None:
-    if value is None:
-        return
-    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-        raise ValidationError(_("Give a list of codes."), code="not_a_list")
-    if unknown := sorted(set(value) - set(choices.values)):
-        raise ValidationError(
-            _("Unknown codes: %(codes)s."), params={"codes": ", ".join(unknown)}, code="unknown"
-        )
-
-
-def validate_environmental_practices(value) -> None:
-    _validate_codes(value, EnvironmentalPractice)
-
-
-def validate_social_access_schemes(value) -> None:
-    _validate_codes(value, SocialAccessScheme)
 
 
 # What the organisation does and declares beyond its sourcing, asked at registration (the step
@@ -645,84 +438,3 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.initiative}: {self.from_status} → {self.to_status}"
-
-
-class ClaimStatus(models.TextChoices):
-    AWAITING_EMAIL = "awaiting_email", _("Awaiting e-mail confirmation")
-    AWAITING_REVIEW = "awaiting_review", _("Awaiting an agent's review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
-OPEN_CLAIM_STATUSES = [ClaimStatus.AWAITING_EMAIL, ClaimStatus.AWAITING_REVIEW]
-
-
-class ClaimQuerySet(models.QuerySet):
-    def open(self):
-        """Claims not decided yet (waiting for the e-mail link or for an agent)."""
-        return self.filter(status__in=OPEN_CLAIM_STATUSES)
-
-    def awaiting_review(self):
-        return self.filter(status=ClaimStatus.AWAITING_REVIEW)
-
-
-class Claim(models.Model):
-    """A retailer's request to become an owner of a listing registered without one.
-
-    Proof: the SIRET must match the listing's, and a link sent to the listing's public e-mail
-    must be followed; then an agent approves or rejects it.
-    """
-
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="claims", verbose_name=_("initiative")
-    )
-    claimant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="claims",
-        verbose_name=_("claimant"),
-    )
-    siret = models.CharField(_("SIRET given"), max_length=14)
-    message = models.TextField(
-        _("message to the agents"), blank=True, help_text=_("Your role in the initiative.")
-    )
-    email_sent_to = models.EmailField(_("confirmation sent to"))
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ClaimStatus,
-        default=ClaimStatus.AWAITING_EMAIL,
-        db_index=True,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decision_reason = models.TextField(_("reason"), blank=True)
-
-    objects = ClaimQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("claim")
-        verbose_name_plural = _("claims")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_known"
-            ),
-            models.UniqueConstraint(
-                fields=["initiative", "claimant"],
-                condition=Q(status__in=OPEN_CLAIM_STATUSES),
-                name="claim_one_open_per_claimant_and_initiative",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.initiative} ← {self.claimant}"
