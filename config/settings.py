@@ -284,16 +284,39 @@ RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 24 * 3600)
 BENCH_VIEWS = env_bool("DJANGO_BENCH_VIEWS", default=False)
 
 # Background tasks (core.background): publishing a framework, recomputing coverage, imports and
-# whole-region exports. The database backend queues them in the app's own database, and
-# `manage.py db_worker` runs them (`make run` starts one; deploy/ has the service). Tests run
-# each task inside enqueue() (immediate backend). RQ on Redis was considered: django-tasks-rq
-# 0.12 runs on the `django-tasks` backport's classes rather than django.tasks (README).
+# whole-region exports, on django.tasks. Without REDIS_URL, the database backend queues them in
+# the app's own database and `manage.py db_worker` runs them (`make run` starts one); with
+# REDIS_URL, RQ queues them in Redis (core.tasks_rq) and `manage.py rq_worker` runs them.
+# DJANGO_TASKS_BACKEND=db (or rq) chooses. deploy/circuits-worker.service runs either worker.
+# Tests run each task inside enqueue() (immediate backend).
+tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND") or (
+    "rq" if os.environ.get("REDIS_URL") else "db"
+)
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-else:
+elif tasks_backend == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif tasks_backend == "rq" and os.environ.get("REDIS_URL"):
+    tasks_prefix = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "")
+    TASKS = {
+        "default": {
+            "BACKEND": "core.tasks_rq.RQBackend",
+            "OPTIONS": {
+                "URL": os.environ["REDIS_URL"],
+                # Two deployments sharing one Redis keep their own queues, as their own keys.
+                "QUEUE_PREFIX": f"{tasks_prefix}:" if tasks_prefix else "",
+            },
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND should be db, or rq with REDIS_URL set; got {tasks_backend!r}"
+    )
 # Where background exports write their files (served to staff from the admin).
 EXPORTS_DIR = Path(os.environ.get("DJANGO_EXPORTS_DIR") or BASE_DIR / "exports")
+# A plan's simulation over more targeted initiatives than this (about a second of work) runs as a
+# background task whose progress the plan page shows (planning.tasks); smaller ones run inline.
+PLAN_SIMULATION_INLINE_TARGETS = env_int("PLAN_SIMULATION_INLINE_TARGETS", 2000)
 
 # Reverse proxies of our own in front of the app (nginx, a load balancer). Their X-Forwarded-For
 # and X-Forwarded-Proto headers are believed only when declared; otherwise any client could
