@@ -13,7 +13,7 @@ from accounts.forms import (
 from core.permissions import retailer_required
 from core.urls import site_url
 from registry.models import Claim, Initiative
-from registry.services import (
+from registry.services.claims import (
     CLAIM_MAX_AGE,
     CLAIM_SALT,
     claimable,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessment.models import Assessment
 from recommendations.models import FollowUp
 from registry.models import Claim, Initiative
-from registry.services import M2M_FIELDS
+from registry.services.initiatives import M2M_FIELDS
 
 FILENAME = "mes-donnees.json"
 

@@ -29,14 +29,14 @@ from registry.models import (
     Status,
 )
 from registry.search import commune_index, fold
-from registry.services import (
+from registry.services.initiatives import (
     M2M_FIELDS,
     RE_MODERATION_FIELDS,
     ConcurrencyConflict,
     create_initiative,
-    submit_initiative,
     update_initiative,
 )
+from registry.services.workflow import submit_initiative
 
 NEW_INITIATIVE_SESSION_KEY = "new_initiative_identity"
 STEP_NAMES = list(STEPS)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.personal_data import login_names
 from core.mail import send_later
 from core.roles import RETAILER, ensure_roles, is_agent
-from registry.services import Release, release_owner
+from registry.services.personal_data import Release, release_owner
 
 
 def register_account(

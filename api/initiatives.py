@@ -23,12 +23,8 @@ from core.permissions import IsAgent
 from core.roles import is_agent
 from core.urls import site_url
 from registry.models import Initiative, Status
-from registry.services import (
-    RE_MODERATION_FIELDS,
-    ConcurrencyConflict,
-    change_status,
-    moderate_initiative,
-)
+from registry.services.initiatives import RE_MODERATION_FIELDS, ConcurrencyConflict
+from registry.services.workflow import change_status, moderate_initiative
 
 from . import caching
 from .exports import (

@@ -22,7 +22,7 @@ from registry.models import (
     ProductCategory,
     Status,
 )
-from registry.services import M2M_FIELDS, create_initiative, update_initiative
+from registry.services.initiatives import M2M_FIELDS, create_initiative, update_initiative
 
 
 class VersionRequired(APIException):

@@ -15,7 +15,8 @@ from history.timeline import initiative_timeline
 from recommendations.models import FollowUp
 from registry.models import Claim, ClaimStatus, Initiative, Status
 from registry.search import search as search_initiatives
-from registry.services import decide_claim, moderate_initiative
+from registry.services.claims import decide_claim
+from registry.services.workflow import moderate_initiative
 
 from . import dashboard
 from .forms import ClaimDecisionForm, ModerationForm, SearchForm

@@ -27,7 +27,7 @@ from recommendations.admin import MeasureAdmin
 from recommendations.models import Measure
 from registry.admin import InitiativeAdmin
 from registry.models import Initiative
-from registry.services import ConcurrencyConflict
+from registry.services.initiatives import ConcurrencyConflict
 
 from .diff import Names, changes, values_of
 from .models import HistoricalInitiative

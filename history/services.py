@@ -22,7 +22,7 @@ from assessment.prefill import answers_from_facts, load_framework, starting_answ
 from assessment.services import assess_initiative, published_framework
 from core import history
 from registry.models import Initiative, Status
-from registry.services import ELIGIBILITY_FIELDS, update_initiative
+from registry.services.initiatives import ELIGIBILITY_FIELDS, update_initiative
 
 from .diff import FieldChange, Names, changes, restorable_fields, values_of
 from .models import INITIATIVE_RELATIONS, HistoricalInitiative

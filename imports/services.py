@@ -27,12 +27,9 @@ from django.utils.translation import gettext as _
 
 from core import history
 from registry.models import Initiative, Status
-from registry.services import (
-    ConcurrencyConflict,
-    change_status,
-    create_initiatives,
-    update_initiatives,
-)
+from registry.services.batch import create_initiatives, update_initiatives
+from registry.services.initiatives import ConcurrencyConflict
+from registry.services.workflow import change_status
 
 from .analysis import CREATE, UPDATE, Analysis, Registry, RowPlan, validation_messages
 from .analysis import analyse as analyse_table

@@ -21,16 +21,10 @@ from .models import (
     Status,
     StatusChange,
 )
-from .services import (
-    M2M_FIELDS,
-    anonymise_contact,
-    change_status,
-    create_initiative,
-    delete_references,
-    moderate_initiative,
-    save_reference,
-    update_initiative,
-)
+from .services.initiatives import M2M_FIELDS, create_initiative, update_initiative
+from .services.personal_data import anonymise_contact
+from .services.references import delete_references, save_reference
+from .services.workflow import change_status, moderate_initiative
 
 admin.site.site_header = _("Circuits courts Occitanie — administration")
 admin.site.site_title = _("Circuits courts Occitanie")

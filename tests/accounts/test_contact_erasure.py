@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.roles import AGENT, ensure_roles
 from registry.models import Initiative, Status
-from registry.services import anonymise_contact
+from registry.services.personal_data import anonymise_contact
 from tests.factories import InitiativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from registry.models import StatusChange
-from registry.services import anonymise_contact
+from registry.services.personal_data import anonymise_contact
 from tests.factories import InitiativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.roles import AGENT
 from registry.models import Status
-from registry.services import change_status
+from registry.services.workflow import change_status
 from tests.factories import (
     AssessmentFactory,
     InitiativeFactory,

@@ -8,7 +8,7 @@ from django.test import Client
 from assessment.models import Assessment
 from assessment.rescore import rescore
 from registry.models import Status
-from registry.services import change_status
+from registry.services.workflow import change_status
 from tests.factories import InitiativeFactory, StoredAssessmentFactory, scoring_framework
 
 pytestmark = pytest.mark.django_db

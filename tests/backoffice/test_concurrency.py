@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from registry.models import Initiative, Status
-from registry.services import ConcurrencyConflict, update_initiative
+from registry.services.initiatives import ConcurrencyConflict, update_initiative
 from tests.accounts.helpers import step_data
 from tests.factories import InitiativeFactory, UserFactory
 

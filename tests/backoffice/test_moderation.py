@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.models import Status, StatusChange
-from registry.services import change_status
+from registry.services.workflow import change_status
 from tests.factories import InitiativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

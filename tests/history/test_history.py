@@ -12,12 +12,9 @@ from history.services import plan_restore, restore_initiative
 from history.timeline import initiative_timeline
 from recommendations.services import propose_measure
 from registry.models import Initiative, Status
-from registry.services import (
-    anonymise_contact,
-    change_status,
-    create_initiative,
-    update_initiative,
-)
+from registry.services.initiatives import create_initiative, update_initiative
+from registry.services.personal_data import anonymise_contact
+from registry.services.workflow import change_status
 from tests.assessment.conftest import FULL_ANSWERS, small_framework
 from tests.factories import (
     CommuneFactory,

@@ -5,7 +5,7 @@ import pytest
 
 from core.history import REASON_LENGTH, fit_reason
 from registry.models import Status
-from registry.services import change_status
+from registry.services.workflow import change_status
 from tests.factories import InitiativeFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registry.models import Initiative, Status
-from registry.services import (
-    ConcurrencyConflict,
-    create_initiative,
-    create_initiatives,
-    update_initiative,
-    update_initiatives,
-)
+from registry.services.batch import create_initiatives, update_initiatives
+from registry.services.initiatives import ConcurrencyConflict, create_initiative, update_initiative
 from tests.factories import (
     CommuneFactory,
     InitiativeFactory,

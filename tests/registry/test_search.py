@@ -20,12 +20,8 @@ from registry.search import (
     search,
     sqlite_index_ready,
 )
-from registry.services import (
-    create_initiative,
-    delete_references,
-    save_reference,
-    update_initiative,
-)
+from registry.services.initiatives import create_initiative, update_initiative
+from registry.services.references import delete_references, save_reference
 from tests.factories import (
     CommuneFactory,
     DepartementFactory,

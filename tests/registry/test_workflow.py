@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registry.models import Status, StatusChange
-from registry.services import change_status
+from registry.services.workflow import change_status
 from tests.factories import InitiativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
