@@ -42,8 +42,11 @@ run: $(VENV)/.installed
 	# Assess demo initiatives that have no current assessment yet (idempotent).
 	DJANGO_DEBUG=true $(MANAGE) rescore --missing-only --demo-answers
 	# The background-task worker (publishing, exports, coverage: core.background) runs next to
-	# the web server and stops with it (Ctrl-C, or the server exiting).
-	@DJANGO_DEBUG=true $(MANAGE) db_worker --no-reload & worker=$$!; \
+	# the web server and stops with it (Ctrl-C, or the server exiting): db_worker, or rq_worker
+	# when the tasks queue in Redis (REDIS_URL set, DJANGO_TASKS_BACKEND not db: config/settings.py).
+	@case "$${DJANGO_TASKS_BACKEND:-$${REDIS_URL:+rq}}" in \
+		rq) command="rq_worker" ;; *) command="db_worker --no-reload" ;; esac; \
+		DJANGO_DEBUG=true $(MANAGE) $$command & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -2,7 +2,8 @@
 
 The backend is chosen in settings.TASKS: django-tasks-db's database backend with its worker
 (`manage.py db_worker`, which `make run` starts next to the web server and deploy/ runs as a
-service), the immediate backend in tests (the task runs inside `enqueue()`).
+service), or, when REDIS_URL is set, RQ on Redis (core.tasks_rq, worker `manage.py rq_worker`);
+the immediate backend in tests (the task runs inside `enqueue()`).
 
     @tracked
     def publish(progress, *, framework_id): ...          # module level, keyword arguments
@@ -173,8 +174,8 @@ def _enqueue(run: TaskRun) -> TaskRun:
 def start(task_object, *, label: str, by=None, **arguments) -> TaskRun:
     """Record a run of `task_object` (a @tracked task) and enqueue it; returns the run.
 
-    Inside a transaction, the run and (with the database backend) the queued task are written
-    together: a rolled-back request leaves neither."""
+    Inside a transaction, the run and its queued task go together (the database backend writes
+    the task in it, RQ pushes the job when it commits): a rolled-back request leaves neither."""
     with transaction.atomic():
         run = TaskRun.objects.create(
             label=label[:200],
