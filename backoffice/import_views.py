@@ -14,9 +14,9 @@ from core.models import TaskRunStatus
 from core.permissions import agent_required
 from core.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from imports import template
-from imports.analysis import REJECT
 from imports.columns import COLUMNS
 from imports.models import BatchStatus, ImportBatch, Source
+from imports.plans import REJECT
 from imports.reading import UnreadableFile
 from imports.services import preview_import
 from imports.tasks import pending_run, start_import

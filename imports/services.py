@@ -31,10 +31,12 @@ from registry.services.batch import create_initiatives, update_initiatives
 from registry.services.initiatives import ConcurrencyConflict
 from registry.services.workflow import change_status
 
-from .analysis import CREATE, UPDATE, Analysis, Registry, RowPlan, validation_messages
+from .analysis import Analysis, validation_messages
 from .analysis import analyse as analyse_table
 from .models import NEW_STATUSES, BatchStatus, ImportBatch, Source
+from .plans import CREATE, UPDATE, RowPlan
 from .reading import read_table
+from .snapshot import Registry
 
 Progress = Callable[[int, int], None]
 

@@ -3,7 +3,8 @@
 import pytest
 from django.utils.translation import override
 
-from imports.analysis import CREATE, REJECT, UNCHANGED, UPDATE, analyse
+from imports.analysis import analyse
+from imports.plans import CREATE, REJECT, UNCHANGED, UPDATE
 from imports.reading import read_table
 from registry.models import Commune, Initiative
 from tests.factories import InitiativeFactory, LabelFactory, make_siret

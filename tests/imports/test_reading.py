@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from imports import cells
-from imports.analysis import CREATE, REJECT, analyse
+from imports.analysis import analyse
+from imports.plans import CREATE, REJECT
 from imports.reading import UnreadableFile, decode, read_table
 from tests.imports.conftest import csv_bytes, row, xlsx_bytes
 

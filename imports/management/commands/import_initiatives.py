@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from imports.analysis import CREATE, REJECT, UNCHANGED, UPDATE
 from imports.models import NEW_STATUSES, BatchStatus, Source
+from imports.plans import CREATE, REJECT, UNCHANGED, UPDATE
 from imports.reading import UnreadableFile
 from imports.services import analyse_file, import_file
 
