@@ -16,7 +16,10 @@ from django.utils import timezone, translation
 from assessment.models import Framework, FrameworkStatus
 from core.csv import COMMA, SEMICOLON, csv_chunks
 from opendata.files import FILES, write_file, write_manifest
-from opendata.tables import CRITERIA, INITIATIVES, MEASURES, WITHHELD_COLUMNS, Table
+from opendata.tables.criteria import CRITERIA
+from opendata.tables.initiatives import INITIATIVES, WITHHELD_COLUMNS
+from opendata.tables.measures import MEASURES
+from opendata.tables.schema import Table
 from recommendations.models import Measure
 
 from .exports import CSV_COLUMNS, _batches, _csv_row, _feature

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import condition, require_GET
 
 from opendata.files import DATASETS, FILES, directory, published
-from opendata.tables import LICENCE, TABLES, WITHHELD_COLUMNS
+from opendata.tables import TABLES
+from opendata.tables.initiatives import WITHHELD_COLUMNS
+from opendata.tables.schema import LICENCE
 
 # Public data meant for reuse: any site may fetch them from a browser.
 OPEN_HEADERS = {"Access-Control-Allow-Origin": "*"}

@@ -19,7 +19,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .tables import CRITERIA, INITIATIVES, MEASURES, Table
+from .tables.criteria import CRITERIA
+from .tables.initiatives import INITIATIVES
+from .tables.measures import MEASURES
+from .tables.schema import Table
 
 MANIFEST = "manifest.json"
 

@@ -15,7 +15,8 @@ from frictionless import Resource, Schema
 from api.exports import CSV_COLUMNS
 from assessment.models import Framework, FrameworkStatus
 from opendata.files import DATASETS, FILES, MANIFEST, published
-from opendata.tables import INITIATIVES, TABLES, WITHHELD_COLUMNS
+from opendata.tables import TABLES
+from opendata.tables.initiatives import INITIATIVES, WITHHELD_COLUMNS
 from registry.models import Commune, InitiativeType, Label, ProductCategory
 from registry.models import Status as InitiativeStatus
 from tests.factories import InitiativeFactory, StoredAssessmentFactory, UserFactory
