@@ -7,9 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.forms import (
-    ClaimForm,
-)
+from accounts.forms import ClaimForm
 from core.permissions import retailer_required
 from core.urls import site_url
 from registry.models import Claim, Initiative

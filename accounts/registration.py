@@ -10,12 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.forms import (
-    STEPS,
-    IdentityForm,
-    LocationForm,
-    self_check_initial,
-)
+from accounts.self_check import self_check_initial
+from accounts.step_forms import STEPS, IdentityForm, LocationForm
 from assessment.models import Framework
 from assessment.queries import with_current_assessment
 from assessment.services import SELF_CHECK_FRAMEWORK_KEY, SELF_CHECK_SESSION_KEY

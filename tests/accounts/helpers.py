@@ -1,4 +1,4 @@
-from accounts.forms import STEPS
+from accounts.step_forms import STEPS
 
 
 def step_data(initiative, step: str, **overrides) -> dict:

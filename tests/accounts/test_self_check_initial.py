@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
-from accounts.forms import STEPS, self_check_initial
+from accounts.self_check import self_check_initial
+from accounts.step_forms import STEPS
 from assessment.models import PrefillSource
 from assessment.prefill import PREFILLERS
 from registry.models import Intermediaries

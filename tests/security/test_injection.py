@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.forms import LocationForm
+from accounts.step_forms import LocationForm
 from core.roles import AGENT, RETAILER
 from recommendations.services import propose_measure
 from registry.models import Initiative, Status
