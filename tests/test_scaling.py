@@ -5,7 +5,8 @@ the suite runs on PostgreSQL and a Redis answers (REDIS_URL, else 127.0.0.1:6379
 - a throttle: the anonymous API limit counts requests to both instances together;
 - a cached answer: the list cached by B is not served once A wrote (shared data version);
 - a session and a background task: logged in once, an admin starts a task on A, sees it
-  waiting on B, a worker runs it, B shows it done.
+  waiting on B, a worker runs it, B shows it done; once with the tasks queued in the database
+  (db_worker), once in Redis (RQ, rq_worker).
 """
 
 import http.cookiejar
@@ -72,8 +73,8 @@ def _database_url() -> str:
     return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def environment(redis_client, tmp_path):
+@pytest.fixture(params=["db", "rq"])
+def environment(request, redis_client, tmp_path):
     prefix = f"scaling{secrets.token_hex(4)}"
     env = {
         key: value
@@ -85,6 +86,7 @@ def environment(redis_client, tmp_path):
         DATABASE_URL=_database_url(),
         REDIS_URL=REDIS_URL,
         DJANGO_CACHE_KEY_PREFIX=prefix,
+        DJANGO_TASKS_BACKEND=request.param,
         # The sessions the test makes are signed with the test settings' key.
         DJANGO_SECRET_KEY=settings.SECRET_KEY,
         DJANGO_DEBUG="false",
@@ -103,8 +105,12 @@ def environment(redis_client, tmp_path):
         check=True,
     )
     yield env
-    for key in redis_client.scan_iter(f"{prefix}*"):
-        redis_client.delete(key)
+    # The cache's keys, and RQ's queue (named after the prefix) with its jobs.
+    jobs = [f"rq:*{run.backend_id}*" for run in TaskRun.objects.all()]
+    for pattern in [f"{prefix}*", f"rq:*{prefix}*", *jobs]:
+        for key in redis_client.scan_iter(pattern):
+            redis_client.delete(key)
+    redis_client.srem("rq:queues", f"rq:queue:{prefix}:default")
 
 
 @pytest.fixture
@@ -166,7 +172,7 @@ def _get(url, opener=None, headers=None):
         return error.code, error.read()
 
 
-def test_throttle_cache_session_and_task_are_shared(servers, environment):
+def test_throttle_cache_session_and_task_are_shared(servers, environment, redis_client):
     a, b = servers
     initiative = InitiativeFactory(name="Épicerie avant")
     StoredAssessmentFactory(initiative=initiative, verdict="eligible")
@@ -227,8 +233,13 @@ def test_throttle_cache_session_and_task_are_shared(servers, environment):
     status, page = _get(f"{b}/admin/core/taskrun/{run.pk}/change/", opener)
     assert status == 200 and run.label.encode() in page
     assert b'http-equiv="refresh"' in page  # B follows it until it ends
+    if environment["DJANGO_TASKS_BACKEND"] == "rq":
+        assert redis_client.exists(f"rq:job:{run.backend_id}")  # queued in Redis
+        worker = ["rq_worker", "--burst"]
+    else:
+        worker = ["db_worker", "--batch", "--no-reload", "--no-startup-delay"]
     subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
+        [sys.executable, "manage.py", *worker],
         cwd=ROOT,
         env=environment,
         check=True,
