@@ -20,7 +20,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment.admin import AssessmentAdmin, CriterionAdmin, FrameworkAdmin
+from assessment.admin.assessments import AssessmentAdmin
+from assessment.admin.criteria import CriterionAdmin
+from assessment.admin.frameworks import FrameworkAdmin
 from assessment.models import Assessment, Criterion, Framework
 from core.roles import is_curator
 from recommendations.admin import MeasureAdmin

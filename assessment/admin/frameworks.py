@@ -1,103 +1,29 @@
+"""Frameworks, edited with their criteria grouped by Pacte orientation, duplicated and published."""
+
 from collections import Counter
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TaskRunStatus
-from core.roles import is_agent, is_curator
+from core.roles import is_curator
 from registry.models import PacteOrientation
 
-from . import engine
-from .config_form import CriterionAdminForm, describe
-from .impact import preview_impact
-from .models import LOCKED_MESSAGE, Assessment, Criterion, Framework, FrameworkStatus, Verdict
-from .services import check_publishable, duplicate_framework, published_framework
-from .tasks import start_publication
-
-
-class CuratorOnly:
-    """Frameworks and criteria are the curators' (and admins') business."""
-
-    def has_module_permission(self, request):
-        return is_curator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_curator(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_curator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_curator(request.user) and _editable(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_curator(request.user) and _editable(obj)
-
-
-class ScoringDisplay:
-    """Locked criteria show their scoring in the editor's words rather than as JSON; every
-    criterion says where its answer comes from."""
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if _editable(obj):
-            return fields
-        return [("scoring" if field == "config" else field) for field in fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "scoring", "answer_source"]
-
-    @admin.display(description=_("answer comes from"))
-    def answer_source(self, criterion):
-        if criterion is None or not criterion.pk:
-            return "—"
-        return criterion.answer_origin_text
-
-    @admin.display(description=_("Scoring"))
-    def scoring(self, criterion):
-        return format_html_join(
-            "",
-            "<p><strong>{}</strong><br>{}</p>",
-            (
-                (label, format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)))  # nosec B308 # a constant
-                for label, lines in describe(criterion)
-            ),
-        )
-
-
-class DraftsOnlyBulkDelete:
-    """Django's bulk delete, restricted to what belongs to draft frameworks: published and
-    retired ones stay, and the curator is told so (rather than "no permission"). Each admin
-    declares its own `delete_selected` action, named for its objects, calling `delete_drafts`."""
-
-    draft_lookup = "status"  # the path to the framework's status
-
-    def locked_message(self, count: int) -> str:
-        raise NotImplementedError
-
-    def delete_drafts(self, request, queryset):
-        drafts = queryset.filter(**{self.draft_lookup: FrameworkStatus.DRAFT})
-        kept = queryset.count() - drafts.count()
-        has_drafts = drafts.exists()
-        # Said once: when asking for confirmation, or when nothing is left to confirm.
-        if kept and (request.POST.get("post") != "yes" or not has_drafts):
-            self.message_user(
-                request, self.locked_message(kept) % {"count": kept}, messages.WARNING
-            )
-        if not has_drafts:
-            return None
-        return django_delete_selected(self, request, drafts)
-
+from .. import engine
+from ..config_form import CriterionAdminForm
+from ..impact import preview_impact
+from ..models import LOCKED_MESSAGE, Criterion, Framework, FrameworkStatus, Verdict
+from ..services import check_publishable, duplicate_framework, published_framework
+from ..tasks import start_publication
+from .mixins import CRITERION_FIELDS, CuratorOnly, DraftsOnlyBulkDelete, ScoringDisplay
 
 TEXTS_TO_REVIEW_MESSAGE = _(
     "This draft's title and description were carried over from the version it was duplicated "
@@ -140,24 +66,6 @@ def criteria_by_orientation(inline_admin_formset) -> dict:
             group["open"] = True  # what to correct shows without a click
     ordered = sorted(groups.values(), key=lambda g: (g["code"] != "", g["code"]))
     return {"groups": ordered, "empty": empty}
-
-
-def _editable(obj) -> bool:
-    if obj is None:
-        return True
-    framework = obj if isinstance(obj, Framework) else getattr(obj, "framework", None)
-    return framework is None or framework.is_editable
-
-
-CRITERION_FIELDS = [
-    ("code", "position", "kind", "question"),
-    ("label", "label_en"),
-    ("help_text", "help_text_en"),
-    ("orientation", "action"),
-    ("max_points", "required"),
-    ("prefill_source", "answer_source", "actionable"),
-    "config",
-]
 
 
 class CriterionInline(ScoringDisplay, CuratorOnly, admin.StackedInline):
@@ -472,80 +380,3 @@ class FrameworkAdmin(DraftsOnlyBulkDelete, CuratorOnly, admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/assessment/framework_publish_confirmation.html", context
         )
-
-
-@admin.register(Criterion)
-class CriterionAdmin(DraftsOnlyBulkDelete, ScoringDisplay, CuratorOnly, admin.ModelAdmin):
-    form = CriterionAdminForm
-    list_display = [
-        "code",
-        "label",
-        "framework",
-        "kind",
-        "question",
-        "max_points",
-        "orientation",
-        "answer_source",
-        "actionable",
-    ]
-    list_filter = ["framework", "kind", "question", "orientation", "actionable"]
-    list_select_related = ["framework", "orientation"]
-    search_fields = ["code", "label", "label_en"]
-    actions = ["delete_selected"]
-    draft_lookup = "framework__status"
-    fields = ["framework", *CRITERION_FIELDS]
-
-    @admin.action(
-        permissions=["delete"], description=_("Delete selected criteria of draft frameworks")
-    )
-    def delete_selected(self, request, queryset):
-        return self.delete_drafts(request, queryset)
-
-    def locked_message(self, count):
-        return ngettext(
-            "Criteria of published or retired frameworks cannot be deleted: "
-            "%(count)s left out of the selection.",
-            "Criteria of published or retired frameworks cannot be deleted: "
-            "%(count)s left out of the selection.",
-            count,
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "framework":
-            kwargs["queryset"] = Framework.objects.filter(status=FrameworkStatus.DRAFT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None and not obj.framework.is_editable:
-            if request.method == "POST":
-                messages.error(request, LOCKED_MESSAGE)
-                return redirect(request.path)
-            messages.info(request, LOCKED_MESSAGE)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    """Read-only: past assessments never change; agents assess from the site."""
-
-    list_display = ["initiative", "framework", "verdict", "score", "is_current", "assessed_at"]
-    list_filter = ["verdict", "is_current", "framework"]
-    list_select_related = ["initiative", "framework"]
-    search_fields = ["initiative__name"]
-    date_hierarchy = "assessed_at"
-
-    def has_module_permission(self, request):
-        return is_agent(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_agent(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
