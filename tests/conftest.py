@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from core.roles import ADMIN, AGENT, CURATOR, RETAILER
-from registry.management.commands.setup_demo import fixture_models
+from recommendations.management.commands.setup_demo import fixture_models
 from registry.models import Initiative
 from registry.search import refresh_search_text
 from tests.factories import role_group, user_with_role

@@ -1,15 +1,26 @@
 import json
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessment.models import Criterion, Framework
 from core.roles import ADMIN, AGENT, CURATOR, RETAILER, ensure_roles
-from registry.models import Initiative
+from recommendations.models import Measure
+from registry.models import (
+    Commune,
+    Departement,
+    Initiative,
+    InitiativeType,
+    Label,
+    Need,
+    PacteAction,
+    PacteOrientation,
+    ProductCategory,
+)
 from registry.search import forget_commune_index, refresh_search_text
 
 DEMO_PASSWORD = "occitanie-demo"
@@ -26,6 +37,26 @@ RETAILER_LISTINGS = {"retailer1": 2, "retailer2": 1}
 # Fixtures loaded in place of a REFERENCE_FIXTURES entry: the same rows with more data. Tests load
 # communes.json, which leaves the outlines out to load twice as fast; the site gets them.
 FULL_FIXTURES = {"communes": "commune_outlines"}
+# The models the fixtures may fill, by the label they carry in the fixture files. This command
+# lives in recommendations, the domain app above registry and assessment, so that it can name
+# all three apps' models.
+FIXTURE_MODELS = {
+    model._meta.label_lower: model
+    for model in (
+        Commune,
+        Criterion,
+        Departement,
+        Framework,
+        Initiative,
+        InitiativeType,
+        Label,
+        Measure,
+        Need,
+        PacteAction,
+        PacteOrientation,
+        ProductCategory,
+    )
+}
 
 
 def fixture_models(name: str) -> list:
@@ -33,7 +64,7 @@ def fixture_models(name: str) -> list:
     paths = (Path(folder) / f"{name}.json" for folder in settings.FIXTURE_DIRS)
     path = next(path for path in paths if path.exists())
     labels = {row["model"] for row in json.loads(path.read_text(encoding="utf-8"))}
-    return [apps.get_model(label) for label in sorted(labels)]
+    return [FIXTURE_MODELS[label] for label in sorted(labels)]
 
 
 class Command(BaseCommand):
