@@ -29,6 +29,15 @@ def retailer_api(retailer):
     return token_client(retailer)
 
 
+@pytest.fixture
+def references():
+    """The distribution type, commune, product and label that a new initiative names."""
+    factories.InitiativeTypeFactory()
+    factories.CommuneFactory()
+    factories.ProductCategoryFactory()
+    factories.LabelFactory()
+
+
 def days_ago(n):
     return timezone.now() - datetime.timedelta(days=n)
 
