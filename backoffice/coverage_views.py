@@ -1,6 +1,6 @@
 """Decision aid for agents: coverage of the territory by eligible outlets, and the reach of
 each support measure (planning app). Figures come from `planning.queries`; the pages arrange
-them."""
+them. Each table downloads as CSV (`?sep=semicolon`: "CSV (Excel)") and XLSX (`download`)."""
 
 from collections import Counter, defaultdict
 
@@ -9,11 +9,12 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.csv import csv_response
+from core.csv import csv_response, request_dialect
 from core.permissions import agent_required
+from core.xlsx import xlsx_response
 from planning import queries
 from planning.coverage import distance_bounds, distance_class, is_within
-from planning.exports import coverage_table, reach_table
+from planning.exports import coverage_table, reach_table, white_zones_table
 from planning.families import BY_CODE, FAMILIES
 from planning.forms import WHITE_ZONE_SORTS, CoverageForm
 from planning.maps import map_geometry
@@ -47,6 +48,40 @@ def _by_family(area) -> list[int]:
     return [area.population_beyond_by_family.get(f.code, 0) for f in FAMILIES]
 
 
+def download(request, fmt: str, header, rows, *, name: str, title: str):
+    """A table as `name`.csv (in the dialect `?sep=` asks for) or `name`.xlsx."""
+    if fmt == "xlsx":
+        return xlsx_response(header, rows, filename=f"{name}.xlsx", title=title)
+    return csv_response(header, rows, filename=f"{name}.csv", dialect=request_dialect(request))
+
+
+def _shown(result, code, family) -> list[tuple]:
+    """(commune row, distance to the outlets chosen) of the communes of the area shown."""
+    return [
+        (row, row.nearest.distance(family))
+        for row in result.communes
+        if not code or row.commune.departement == code
+    ]
+
+
+def _white_zones(shown, values) -> list[tuple]:
+    """The communes shown with no eligible outlet within the threshold, from the population
+    chosen, in the order chosen (farthest first by default)."""
+    threshold = values["threshold"]
+    white = [
+        (row, distance)
+        for row, distance in shown
+        if not is_within(distance, threshold) and row.commune.population >= values["min_population"]
+    ]
+    key = WHITE_ZONE_SORTS[values["sort"]]
+    white.sort(
+        key=(lambda item: key(item[0]))
+        if key
+        else (lambda item: (item[1] is not None, -(item[1] or 0), item[0].commune.name))
+    )
+    return white
+
+
 @agent_required
 def coverage(request):
     form = CoverageForm(request.GET or None)
@@ -57,12 +92,7 @@ def coverage(request):
     base = queries.coverage_base()
     result = queries.current_coverage(threshold, base=base)
 
-    # The communes of the area shown, with their distance for the outlets chosen.
-    shown = [
-        (row, row.nearest.distance(family))
-        for row in result.communes
-        if not code or row.commune.departement == code
-    ]
+    shown = _shown(result, code, family)
     classes = distance_classes(threshold)
     counts, people = Counter(), Counter()
     by_departement = defaultdict(lambda: [[0, 0] for _c in classes])
@@ -91,18 +121,7 @@ def coverage(request):
         if geometry.communes.get(row.commune.code)
     ]
 
-    white = [
-        (row, distance)
-        for row, distance in shown
-        if not is_within(distance, threshold) and row.commune.population >= values["min_population"]
-    ]
-    sort = values["sort"] if values["sort"] in WHITE_ZONE_SORTS else "distance"
-    key = WHITE_ZONE_SORTS[sort]
-    white.sort(
-        key=(lambda item: key(item[0]))
-        if key
-        else (lambda item: (item[1] is not None, -(item[1] or 0), item[0].commune.name))
-    )
+    white = _white_zones(shown, values)
     names = dict(Departement.objects.order_by("code").values_list("code", "name"))
     rows = queries.departement_rows(result, base)
     query = request.GET.copy()
@@ -133,7 +152,7 @@ def coverage(request):
                 request.GET.get("page")
             ),
             "white_total": len(white),
-            "sort": sort,
+            "sort": values["sort"],
             "min_population": values["min_population"],
             "query_string": query.urlencode(),
         },
@@ -141,7 +160,7 @@ def coverage(request):
 
 
 @agent_required
-def coverage_csv(request):
+def coverage_download(request, fmt):
     values = CoverageForm(request.GET or None).values()
     code = values["departement"].code if values["departement"] else None
     result = queries.current_coverage(values["threshold"])
@@ -149,7 +168,33 @@ def coverage_csv(request):
     slugs = dict(Initiative.objects.filter(pk__in=ids).values_list("pk", "slug"))
     header, rows = coverage_table(result, slugs, departement=code)
     suffix = f"-{code}" if code else ""
-    return csv_response(header, rows, filename=f"couverture-{values['threshold']}km{suffix}.csv")
+    return download(
+        request,
+        fmt,
+        header,
+        rows,
+        name=f"couverture-{values['threshold']}km{suffix}",
+        title=_("Coverage"),
+    )
+
+
+@agent_required
+def white_zones_download(request, fmt):
+    """The white zones of the coverage page, every page of them, with its choices."""
+    values = CoverageForm(request.GET or None).values()
+    code = values["departement"].code if values["departement"] else None
+    result = queries.current_coverage(values["threshold"])
+    family = values["family"] or None
+    header, rows = white_zones_table(_white_zones(_shown(result, code, family), values), family)
+    suffix = f"-{code}" if code else ""
+    return download(
+        request,
+        fmt,
+        header,
+        rows,
+        name=f"zones-blanches-{values['threshold']}km{suffix}",
+        title=_("White zones"),
+    )
 
 
 # --- reach of the measures -------------------------------------------------------------------
@@ -207,8 +252,10 @@ def measure_reach(request):
 
 
 @agent_required
-def measure_reach_csv(request):
+def measure_reach_download(request, fmt):
     reach, rows, departements = _reach_rows("code")
     titles = {measure.code: measure.display_title for measure, _row in rows}
     header, table = reach_table(reach, titles, [code for code, _name in departements])
-    return csv_response(header, table, filename="portee-des-mesures.csv")
+    return download(
+        request, fmt, header, table, name="portee-des-mesures", title=_("Reach of the measures")
+    )

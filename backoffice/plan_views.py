@@ -1,11 +1,15 @@
 """Action plans (planning app): agents and curators compose them, simulate them with the engine
-(nothing is written to assessments), compare two, export and print them."""
+(nothing is written to assessments), compare two, export and print them.
+
+A large plan's simulation runs in the background (planning.tasks): its page then shows the
+progress and reloads itself (a refresh `<meta>`, no script) until the figures are in."""
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,17 +17,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessment.forms import AnswersForm, attach_engine_errors, framework_criteria
 from assessment.prefill import load_framework
 from assessment.services import published_framework
-from core.csv import csv_response
 from core.permissions import agent_required
-from planning import impact, queries, services
+from planning import impact, services, tasks
 from planning.exports import plan_table
 from planning.forms import CompareForm, PlanForm, PlanMeasureForm, ThresholdForm
 from planning.models import Plan, PlanMeasure
 from registry.models import Departement, PacteAction
 
+from .coverage_views import download
+
+# Seconds between two reloads of a page waiting for a background simulation.
+REFRESH_SECONDS = 2
+
 
 def _plans():
-    return Plan.objects.annotate(last_change=Max("changes__pk")).select_related("created_by")
+    return tasks.plans().select_related("created_by")
 
 
 def _loaded():
@@ -88,9 +96,12 @@ def plan_detail(request, pk):
     threshold = ThresholdForm(request.GET or None).threshold_km()
     loaded = _loaded()
     items = impact.plan_items(plan)
-    result = (
-        impact.simulate_plan(plan, loaded, items=items, threshold_km=threshold) if loaded else None
+    simulation = (
+        tasks.plan_simulation(plan, loaded, items=items, threshold_km=threshold, by=request.user)
+        if loaded
+        else None
     )
+    result = simulation.result if simulation else None
     followups = impact.followup_results(plan, items, loaded)
     criteria = loaded.definition.criteria if loaded else ()
     english = request.LANGUAGE_CODE == "en"
@@ -103,7 +114,10 @@ def plan_detail(request, pk):
             "plan": plan,
             "threshold_form": ThresholdForm(initial={"threshold": threshold}),
             "threshold": threshold,
+            "download_query": urlencode({"threshold": threshold}),
             "framework": loaded.framework if loaded else None,
+            "simulation": simulation,
+            "refresh": REFRESH_SECONDS if simulation and simulation.pending else None,
             "result": result,
             "rows": _item_rows(
                 items,
@@ -192,15 +206,35 @@ def _by_departement(result, names) -> list[tuple]:
 
 
 @agent_required
-def plan_csv(request, pk):
+def plan_download(request, pk, fmt):
     plan = get_object_or_404(_plans(), pk=pk)
     threshold = ThresholdForm(request.GET or None).threshold_km()
     loaded = _loaded()
     if loaded is None:
         return render(request, "includes/no_framework.html", status=503)
-    result = impact.simulate_plan(plan, loaded, threshold_km=threshold)
-    header, rows = plan_table(result)
-    return csv_response(header, rows, filename=f"plan-{plan.pk}.csv")
+    simulation = tasks.plan_simulation(plan, loaded, threshold_km=threshold, by=request.user)
+    if simulation.result is None:
+        # Still being simulated, or failed: the plan's page says which.
+        return redirect(f"{plan.get_absolute_url()}?threshold={threshold}")
+    header, rows = plan_table(simulation.result)
+    return download(request, fmt, header, rows, name=f"plan-{plan.pk}", title=_("Plan"))
+
+
+@agent_required
+@require_POST
+def plan_simulation_retry(request, pk):
+    """Start a failed simulation again, then back to the page that showed it (`next`)."""
+    plan = get_object_or_404(_plans(), pk=pk)
+    threshold = ThresholdForm(request.POST).threshold_km()
+    loaded = _loaded()
+    if loaded is not None:
+        tasks.retry_simulation(plan, loaded, threshold_km=threshold, by=request.user)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = f"{plan.get_absolute_url()}?threshold={threshold}"
+    return redirect(back)
 
 
 @agent_required
@@ -210,15 +244,20 @@ def plan_compare(request):
     if form.is_valid():
         loaded = _loaded()
         threshold = form.cleaned_data["threshold"]
-        version = queries.data_version()
         for plan in (form.cleaned_data["first"], form.cleaned_data["second"]):
             plan = _plans().get(pk=plan.pk)
-            result = (
-                impact.simulate_plan(plan, loaded, threshold_km=threshold, version=version)
+            simulation = (
+                tasks.plan_simulation(plan, loaded, threshold_km=threshold, by=request.user)
                 if loaded
                 else None
             )
-            columns.append({"plan": plan, "result": result})
+            columns.append(
+                {
+                    "plan": plan,
+                    "simulation": simulation,
+                    "result": simulation.result if simulation else None,
+                }
+            )
     names = dict(Departement.objects.order_by("code").values_list("code", "name"))
     actions = {a.code: a.label for a in PacteAction.objects.all()}
     departements = sorted(
@@ -233,6 +272,10 @@ def plan_compare(request):
         {
             "form": form,
             "columns": columns,
+            "threshold": form.cleaned_data["threshold"] if columns else None,
+            "refresh": REFRESH_SECONDS
+            if any(c["simulation"] and c["simulation"].pending for c in columns)
+            else None,
             "departement_rows": [
                 (
                     names.get(code, code),

@@ -56,6 +56,30 @@ def coverage_table(
     return header, rows
 
 
+def white_zones_table(
+    white: list[tuple[cov.CommuneCoverage, float | None]], family: str | None = None
+) -> tuple[list[str], Iterable[list]]:
+    """The white zones as listed: (commune row, distance to the outlets chosen, None when there
+    is none) pairs; the distance is to the nearest eligible outlet of `family` when given."""
+    distance = (
+        _("Distance, %(family)s (km)") % {"family": BY_CODE[family].label}
+        if family
+        else _("Distance to the nearest eligible outlet (km)")
+    )
+    header = [_("INSEE code"), _("Commune"), _("Département"), _("Population"), distance]
+    rows = (
+        [
+            row.commune.code,
+            row.commune.name,
+            row.commune.departement,
+            row.commune.population,
+            km,
+        ]
+        for row, km in white
+    )
+    return header, rows
+
+
 def reach_table(
     reach: reach_module.Reach, titles: dict[str, str], departements: list[str]
 ) -> tuple[list[str], Iterable[list]]:

@@ -1,23 +1,29 @@
 """What an action plan would change, and what its done follow-ups changed: read from the
 database, computed with the engine (`planning.simulation`), nothing written.
 
-The simulation reads every validated initiative in a fixed number of queries (facts, needs,
-labels, current assessments) and filters the targets in Python, so a plan of two measures
-or twenty costs the same queries. Its result is cached per plan revision (the last recorded
-change), data version and threshold.
+The simulation reads the validated initiatives the plan targets (one query gives the union of
+its measures' filters) in a fixed number of queries (facts, needs, labels, current assessments)
+and sorts them out per measure in Python, so a plan of two measures or twenty costs the same
+queries, and a plan for one département reads only that département. Its result is cached per
+plan state (last recorded change, framework, threshold) under the data version
+(core.dataversion), which any write changes.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from types import SimpleNamespace
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from assessment import engine
 from assessment.models import Assessment
 from assessment.prefill import PREFILL_FIELDS, LoadedFramework, answers_from_facts, carry_over
+from core import dataversion
 from recommendations.models import FollowUp, FollowUpState
 from registry.models import Initiative, Status
 
@@ -32,8 +38,8 @@ from .queries import (
     cached,
     coverage_base,
     current_coverage,
-    data_version,
     located,
+    stored,
 )
 
 
@@ -54,9 +60,10 @@ class Facts:
     current: dict | None  # the current assessment: framework_id, answers, verdict, score
 
 
-def load_facts(loaded: LoadedFramework | None) -> dict[int, Facts]:
-    """Every validated initiative with its facts, needs and current assessment."""
-    validated = Initiative.objects.validated()
+def load_facts(loaded: LoadedFramework | None, initiatives=None) -> dict[int, Facts]:
+    """The validated `initiatives` (default: all) with their facts, needs and current
+    assessment."""
+    validated = Initiative.objects.validated() if initiatives is None else initiatives
     needs: dict[int, set[str]] = defaultdict(set)
     for pk, code in Initiative.needs.through.objects.filter(initiative__in=validated).values_list(
         "initiative_id", "need_id"
@@ -92,6 +99,44 @@ def load_facts(loaded: LoadedFramework | None) -> dict[int, Facts]:
             current=current,
         )
     return facts
+
+
+def targeted(items: list[PlanMeasure]):
+    """The validated initiatives that `items` target together, as one queryset: the union of
+    their hand-picked initiatives and filters, the same rules as `targets_of` in SQL.
+    `initiatives` should be prefetched."""
+    validated = Initiative.objects.validated()
+    conditions = []
+    for item in items:
+        picked = [i.pk for i in item.initiatives.all()]
+        if picked:
+            conditions.append(Q(pk__in=picked))
+            continue
+        condition = Q()
+        if item.departement_id:
+            condition &= Q(departement_id=item.departement_id)
+        if item.initiative_type_id:
+            condition &= Q(type_id=item.initiative_type_id)
+        if item.need_id:
+            condition &= Q(
+                Exists(
+                    Initiative.needs.through.objects.filter(
+                        initiative_id=OuterRef("pk"), need_id=item.need_id
+                    )
+                )
+            )
+        if item.verdict:
+            current = Assessment.objects.current().filter(initiative_id=OuterRef("pk"))
+            if item.verdict == NOT_ASSESSED:
+                condition &= ~Q(Exists(current))
+            else:
+                condition &= Q(Exists(current.filter(verdict=item.verdict)))
+        if not condition:  # no filter: every validated initiative
+            return validated
+        conditions.append(condition)
+    if not conditions:
+        return validated.none()
+    return validated.filter(reduce(or_, conditions))
 
 
 def targets_of(item: PlanMeasure, facts: dict[int, Facts]) -> list[int]:
@@ -135,15 +180,15 @@ def base_answers(loaded: LoadedFramework, facts: Facts) -> tuple[dict, tuple | N
 def default_effect_for(item: PlanMeasure, loaded: LoadedFramework) -> dict:
     """The expected effect `item` starts with (`simulation.default_effect`), from the stored
     suggestions of the current assessments of the initiatives it targets."""
-    facts = load_facts(loaded)
-    targeted = set(targets_of(item, facts))
+    facts = load_facts(loaded, targeted([item]))
+    ids = set(targets_of(item, facts))
     suggestions = (
-        stored
-        for pk, stored in Assessment.objects.current()
+        suggested
+        for pk, suggested in Assessment.objects.current()
         .filter(initiative__status=Status.VALIDATED)
         .order_by("initiative_id")
         .values_list("initiative_id", "suggestions")
-        if pk in targeted
+        if pk in ids
     )
     return simulation.default_effect(
         loaded.definition, item.measure.criterion_codes or [], suggestions
@@ -179,10 +224,17 @@ class PlanImpact:
         return [o for o in self.outcomes if o.becomes_eligible]
 
 
+Progress = Callable[[int, int | None], None]
+
+
 def _impact(
-    plan: Plan, items: list[PlanMeasure], loaded: LoadedFramework, threshold_km, base
+    items: list[PlanMeasure],
+    loaded: LoadedFramework,
+    threshold_km,
+    base,
+    progress: Progress | None = None,
 ) -> PlanImpact:
-    facts = load_facts(loaded)
+    facts = load_facts(loaded, targeted(items))
     effects: dict[int, list[simulation.Effect]] = defaultdict(list)
     targets_by_item = {}
     for item in items:
@@ -197,7 +249,7 @@ def _impact(
         targets.append(
             simulation.Target(pk, facts[pk].departement, answers, tuple(effects[pk]), before)
         )
-    outcomes = simulation.simulate(loaded.definition, targets)
+    outcomes = simulation.simulate(loaded.definition, targets, progress=progress)
     impact = PlanImpact(
         threshold_km=threshold_km,
         summary=simulation.summarise(outcomes),
@@ -246,6 +298,19 @@ def plan_revision(plan: Plan) -> int:
     return revision
 
 
+def simulation_name(plan: Plan, loaded: LoadedFramework, threshold_km: float) -> str:
+    """The plan's state as the simulation's cache knows it."""
+    return f"plan-{plan.pk}-{plan_revision(plan)}-{loaded.framework.pk}-{threshold_km}"
+
+
+def stored_impact(
+    plan: Plan, loaded: LoadedFramework, *, threshold_km: float, version: str
+) -> PlanImpact | None:
+    """The simulation of the plan in its present state under the data `version`, if it was
+    computed already."""
+    return stored(simulation_name(plan, loaded, threshold_km), version)
+
+
 def simulate_plan(
     plan: Plan,
     loaded: LoadedFramework,
@@ -253,16 +318,19 @@ def simulate_plan(
     items: list[PlanMeasure] | None = None,
     threshold_km: float = DEFAULT_THRESHOLD_KM,
     version: str | None = None,
+    progress: Progress | None = None,
 ) -> PlanImpact:
     """How many initiatives the plan would make eligible, which ones, where and for which
-    Pacte actions, and how the coverage would change. Nothing is written."""
-    version = version or data_version()
+    Pacte actions, and how the coverage would change. Nothing is written.
+
+    Kept in the cache under the data `version` (core.dataversion, read before the database);
+    `progress(done, total)` hears how far the engine got, in steps of many initiatives."""
+    version = version or dataversion.current()
     items = plan_items(plan) if items is None else items
-    key = f"plan-{plan.pk}-{plan_revision(plan)}-{loaded.framework.pk}-{threshold_km}"
     return cached(
-        key,
+        simulation_name(plan, loaded, threshold_km),
         version,
-        lambda: _impact(plan, items, loaded, threshold_km, coverage_base(version)),
+        lambda: _impact(items, loaded, threshold_km, coverage_base(), progress),
     )
 
 

@@ -53,13 +53,25 @@ def data_version() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
+def _cache_key(name: str, version: str) -> str:
+    return f"planning:{name}:{version}"
+
+
+def stored(name: str, version: str):
+    """What is kept in the cache under `name` and the data `version`, else None."""
+    return cache.get(_cache_key(name, version))
+
+
+def store(name: str, version: str, value) -> None:
+    cache.set(_cache_key(name, version), value, CACHE_SECONDS)
+
+
 def cached(name: str, version: str, compute: Callable[[], object]):
     """`compute()`, kept in the cache under `name` and the data `version`."""
-    key = f"planning:{name}:{version}"
-    value = cache.get(key)
+    value = stored(name, version)
     if value is None:
         value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        store(name, version, value)
     return value
 
 

@@ -16,12 +16,15 @@ Rules:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assessment import engine
 from assessment.questions import KINDS, MULTIPLE_CHOICE
 from recommendations.matching import WEAK_THRESHOLD
+
+# How often `simulate` reports its progress: in steps of this many initiatives.
+PROGRESS_STEP = 1000
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,18 @@ def apply_effect(definition: engine.FrameworkDef, answers: dict, effect: Iterabl
     return result
 
 
-def simulate(definition: engine.FrameworkDef, targets: Iterable[Target]) -> list[Outcome]:
-    """Each target's verdict and score before and after its effects."""
+def simulate(
+    definition: engine.FrameworkDef,
+    targets: Sequence[Target],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """Each target's verdict and score before and after its effects; `progress(done, total)`
+    is told every PROGRESS_STEP targets, and once all are done."""
     outcomes = []
-    for target in targets:
+    total = len(targets)
+    if progress:
+        progress(0, total)
+    for done, target in enumerate(targets, start=1):
         after_answers = target.answers
         for effect in target.effects:
             after_answers = apply_effect(definition, after_answers, effect.answers)
@@ -129,6 +140,8 @@ def simulate(definition: engine.FrameworkDef, targets: Iterable[Target]) -> list
                 moved=moved,
             )
         )
+        if progress and (done % PROGRESS_STEP == 0 or done == total):
+            progress(done, total)
     return outcomes
 
 

@@ -19,10 +19,20 @@ import pytest
 
 from planning.geo import KM_PER_DEGREE
 from registry.models import Commune, Departement, InitiativeType, Status
-from tests.factories import InitiativeFactory, StoredAssessmentFactory, scoring_framework
+from tests.factories import (
+    AssessmentFactory,
+    InitiativeFactory,
+    MeasureFactory,
+    PacteActionFactory,
+    StoredAssessmentFactory,
+    scoring_framework,
+)
 
 LAT0 = 43.0
 LON = 1.0
+# Answers under the scoring framework.
+NOT_ELIGIBLE = {"E1": True, "C1": 35}  # 5 points out of the 10 needed
+CONDITION_FAILED = {"E1": False, "C1": 35}
 
 
 def north(km: float) -> float:
@@ -98,3 +108,28 @@ def territory(db):
         framework=framework,
         outlet=outlet,
     )
+
+
+@pytest.fixture
+def world(territory, agent):
+    """An eligible shop in Aville; not eligible: one in Cville (25 km north), one in Ariège
+    (its condition E1 failed); an unvalidated one in Bville that is never targeted. Measure
+    LOG1 helps criterion C1 (Pacte action A3), REG1 helps E1 and C1 (A9)."""
+
+    def assessed(commune, answers, **kw):
+        initiative = territory.outlet(commune, verdict=None, **kw)
+        AssessmentFactory(initiative=initiative, framework=territory.framework, answers=answers)
+        return initiative
+
+    territory.aville = assessed(territory.communes.a, {"E1": True, "C1": 73})
+    territory.cville = assessed(territory.communes.c, NOT_ELIGIBLE, name="Épicerie de Cville")
+    territory.dville = assessed(territory.communes.d, CONDITION_FAILED, name="Halle de Dville")
+    territory.draft = assessed(territory.communes.b, NOT_ELIGIBLE, status=Status.SUBMITTED)
+    territory.log1 = MeasureFactory(
+        code="LOG1", criterion_codes=["C1"], pacte_actions=[PacteActionFactory(code="A3")]
+    )
+    territory.reg1 = MeasureFactory(
+        code="REG1", criterion_codes=["E1", "C1"], pacte_actions=[PacteActionFactory(code="A9")]
+    )
+    territory.agent = agent
+    return territory

@@ -15,38 +15,8 @@ from planning import services
 from planning.impact import simulate_plan
 from planning.models import Plan, PlanChange, PlanChangeKind, PlanMeasure
 from recommendations.services import complete_followup, propose_measure
-from registry.models import Status
-from tests.factories import AssessmentFactory, MeasureFactory, PacteActionFactory
 
 pytestmark = pytest.mark.django_db
-
-NOT_ELIGIBLE = {"E1": True, "C1": 35}  # 5 points out of the 10 needed
-CONDITION_FAILED = {"E1": False, "C1": 35}
-
-
-@pytest.fixture
-def world(territory, agent):
-    """An eligible shop in Aville; not eligible: one in Cville (25 km north), one in Ariège
-    (its condition E1 failed); an unvalidated one in Bville that is never targeted. Measure
-    LOG1 helps criterion C1 (Pacte action A3), REG1 helps E1 and C1 (A9)."""
-
-    def assessed(commune, answers, **kw):
-        initiative = territory.outlet(commune, verdict=None, **kw)
-        AssessmentFactory(initiative=initiative, framework=territory.framework, answers=answers)
-        return initiative
-
-    territory.aville = assessed(territory.communes.a, {"E1": True, "C1": 73})
-    territory.cville = assessed(territory.communes.c, NOT_ELIGIBLE, name="Épicerie de Cville")
-    territory.dville = assessed(territory.communes.d, CONDITION_FAILED, name="Halle de Dville")
-    territory.draft = assessed(territory.communes.b, NOT_ELIGIBLE, status=Status.SUBMITTED)
-    territory.log1 = MeasureFactory(
-        code="LOG1", criterion_codes=["C1"], pacte_actions=[PacteActionFactory(code="A3")]
-    )
-    territory.reg1 = MeasureFactory(
-        code="REG1", criterion_codes=["E1", "C1"], pacte_actions=[PacteActionFactory(code="A9")]
-    )
-    territory.agent = agent
-    return territory
 
 
 def new_plan(world, title="Plan logistique", **values):

@@ -179,14 +179,24 @@ EXPECTED: dict[str, Rule] = {
     # Decision aid (planning): coverage, reach of the measures, action plans
     "back-office/couverture/": rule(AGENTS_ONLY),
     "back-office/couverture/communes.csv": rule(AGENTS_ONLY),
+    "back-office/couverture/communes.xlsx": rule(AGENTS_ONLY),
+    "back-office/couverture/zones-blanches.csv": rule(AGENTS_ONLY),
+    "back-office/couverture/zones-blanches.xlsx": rule(AGENTS_ONLY),
     "back-office/portee-des-mesures/": rule(AGENTS_ONLY),
     "back-office/portee-des-mesures/matrice.csv": rule(AGENTS_ONLY),
+    "back-office/portee-des-mesures/matrice.xlsx": rule(AGENTS_ONLY),
     "back-office/plans/": rule(AGENTS_ONLY),
     "back-office/plans/nouveau/": rule(AGENTS_ONLY),
     "back-office/plans/comparer/": rule(AGENTS_ONLY),
     "back-office/plans/<int:pk>/": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
     "back-office/plans/<int:pk>/modifier/": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
     "back-office/plans/<int:pk>/plan.csv": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    "back-office/plans/<int:pk>/plan.xlsx": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
+    "back-office/plans/<int:pk>/simulation/relancer/": rule(
+        expect(anon=LOGIN, retailers=FORBIDDEN, staff=NOT_ALLOWED),
+        why="POST only",
+        pk=lambda w: w.plan.pk,
+    ),
     "back-office/plans/<int:pk>/mesures/ajouter/": rule(AGENTS_ONLY, pk=lambda w: w.plan.pk),
     "back-office/plans/<int:pk>/mesures/<int:item>/": rule(
         AGENTS_ONLY, pk=lambda w: w.plan.pk, item=lambda w: w.plan_item.pk
