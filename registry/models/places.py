@@ -4,15 +4,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Departement(models.Model):
-    code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
-    name = models.CharField(_("name"), max_length=100)
-    outline = models.JSONField(
+def outline_field():
+    return models.JSONField(
         _("outline"),
         null=True,
         blank=True,
         help_text=_("Simplified boundary: a GeoJSON geometry in longitude, latitude."),
     )
+
+
+class Departement(models.Model):
+    code = models.CharField(_("INSEE code"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    outline = outline_field()
 
     class Meta:
         ordering = ["code"]
@@ -38,12 +42,7 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    outline = models.JSONField(
-        _("outline"),
-        null=True,
-        blank=True,
-        help_text=_("Simplified boundary: a GeoJSON geometry in longitude, latitude."),
-    )
+    outline = outline_field()
 
     class Meta:
         ordering = ["name"]
