@@ -1,4 +1,4 @@
-"""The self-check answers → registration initial values (accounts.forms.self_check_initial)."""
+"""The self-check answers → registration initial values (accounts.self_check.self_check_initial)."""
 
 import json
 from decimal import Decimal
