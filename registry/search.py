@@ -5,9 +5,11 @@ punctuation) of its name, then of its summary, description, commune, départemen
 type, product families, labels and needs, the names in French and in English. A search folds the
 words typed the same way and keeps the initiatives whose search text contains every one of them
 (`search_text LIKE '%word%'`, one condition per word), so that several words may match different
-fields ("épicerie vrac Albi"). The same plain LIKE runs on SQLite and PostgreSQL, without a
-function per row; on PostgreSQL a trigram index (migration 0008) serves it. Name matches come
-first: the name's words lead the search text, up to NAME_END.
+fields ("épicerie vrac Albi"). An index answers it: on SQLite an FTS5 table with the trigram
+tokenizer (migration 0008); on PostgreSQL a GIN index of every suffix of every word (migration
+0010), where "contains `chevre`" is "has a suffix starting with `chevre`", `'chevre':*`, exact,
+so that the rows found are not read again to check them. Name matches come first: the name's
+words lead the search text, up to NAME_END.
 
 The search text is derived data, written by refresh_search_text() only, which every write path
 calls: registry.services (create_initiative, update_initiative, which the site, the API and the
@@ -30,10 +32,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Lower, Sqrt, StrIndex
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Coalesce, Left, Lower, Sqrt, StrIndex
 
 from core import dataversion
 
@@ -54,6 +55,9 @@ MAX_SEARCH_WORDS = 8
 NAME_END = "|"
 # Shorter words ("de", "la", "l") need not match when longer ones are given, nor rank a name.
 MIN_WORD_LENGTH = 3
+# PostgreSQL's index holds the suffixes cut to this length (migration 0010): a longer word is
+# looked up by its start, then checked in the text.
+INDEXED_SUFFIX_LENGTH = 32
 SEARCH_CHUNK_SIZE = 1000
 # The names in both languages of what an initiative refers to: {relation: (name, name_en)}.
 REFERENCE_NAMES = {
@@ -327,12 +331,9 @@ def search(queryset, text: str):
         return queryset
     queryset = _containing(queryset, words)
     ranked = [word for word in words if len(word) >= MIN_WORD_LENGTH] or words
-    name_end = StrIndex("search_text", Value(NAME_END))
+    queryset = queryset.alias(name_words=_NameWords("search_text"))
     in_name = [
-        Case(
-            When(LessThan(StrIndex("search_text", Value(word)), name_end), then=Value(1)),
-            default=Value(0),
-        )
+        Case(When(name_words__contains=word, then=Value(1)), default=Value(0))
         for word in dict.fromkeys(ranked)
     ]
     queryset = queryset.alias(
@@ -342,17 +343,59 @@ def search(queryset, text: str):
     return queryset.order_by(F("name_rank").desc(), *existing)
 
 
+class _NameWords(Func):
+    """The name's words: the search text up to NAME_END, a few dozen characters, so that the
+    ranking does not look for a word through the whole text. On PostgreSQL split_part() is the
+    cheapest way there; SQLite has no such function."""
+
+    function = "split_part"
+    output_field = TextField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value(NAME_END), Value(1))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        text = self.source_expressions[0]
+        return compiler.compile(Left(text, StrIndex(text, Value(NAME_END))))
+
+
+class _SuffixesMatch(Func):
+    """PostgreSQL: `registry_search_suffixes(search_text) @@ 'word':* & …`, the expression of
+    migration 0010's index; the query is a tsquery written out (the words are folded: letters
+    and digits only, nothing to quote)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, words):
+        query = " & ".join(f"'{word[:INDEXED_SUFFIX_LENGTH]}':*" for word in words)
+        super().__init__(
+            Func(F("search_text"), function="registry_search_suffixes"),
+            Func(Value(query), template="CAST(%(expressions)s AS tsquery)"),
+        )
+
+
 def _containing(queryset, words: list[str]):
-    """`queryset` where the search text contains every word: `search_text LIKE '%word%'` per
-    word, which PostgreSQL's trigram index serves; on SQLite, its FTS5 trigram index when it
-    is there. Words of one or two characters ("de", "l") are left out when longer ones are
-    given: they are in nearly every text, and trigrams cannot find them."""
+    """`queryset` where the search text contains every word, through the database's index (see
+    the module's docstring). Words of one or two characters ("de", "l") are left out when
+    longer ones are given: they are in nearly every text, and neither index finds them; alone,
+    they are looked for in every text (`search_text LIKE '%de%'`)."""
     long_words = [word for word in words if len(word) >= MIN_WORD_LENGTH]
-    if long_words and sqlite_index_ready(connections[queryset.db]):
+    connection = connections[queryset.db]
+    if not long_words:
+        checked = words
+    elif connection.vendor == "postgresql":
+        queryset = queryset.filter(_SuffixesMatch(long_words))
+        # The index knows the start of a longer word only.
+        checked = [word for word in long_words if len(word) > INDEXED_SUFFIX_LENGTH]
+    elif sqlite_index_ready(connection):
         match = " AND ".join(f'"{word}"' for word in long_words)
         index = RawSQL(_SQLITE_MATCH, [match])  # nosec B611 # constant SQL, words as parameter
         return queryset.filter(pk__in=index)
-    for word in long_words or words:
+    else:
+        checked = long_words
+    for word in checked:
         queryset = queryset.filter(search_text__contains=word)
     return queryset
 

@@ -244,15 +244,35 @@ def test_the_demo_data_is_found_by_type_and_label(demo_data):
     assert ids("organic farming") >= organic
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram index")
-def test_postgresql_has_a_trigram_index_on_the_search_text():
+def test_a_word_is_found_inside_longer_words_and_beyond_the_indexed_length():
+    """Any part of a word matches, as on SQLite's trigram index; PostgreSQL's index keeps the
+    first 32 characters of a suffix and the text itself tells longer words apart."""
+    long_word = "anticonstitutionnellement" * 2  # 50 letters
+    InitiativeFactory(name="L'Épicerie du Pré", summary=f"Mot {long_word}")
+    InitiativeFactory(name="Le Comptoir", summary=f"Mot {long_word[:40]}xyz")
+
+    assert found("picer") == found("PRE") == ["L'Épicerie du Pré"]
+    assert found(long_word) == found(long_word[10:]) == ["L'Épicerie du Pré"]
+    assert found(long_word[:40]) == ["L'Épicerie du Pré", "Le Comptoir"]
+    assert found(long_word[:40] + "xyz") == ["Le Comptoir"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's suffix index")
+def test_postgresql_answers_a_search_from_its_suffix_index():
+    InitiativeFactory(name="La Cagette")
+    queryset = search(Initiative.objects.all(), "cagette bio")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = "
-            "'registry_initiative_search_text_trgm'"
+            "'registry_initiative_search_suffixes'"
         )
         (definition,) = cursor.fetchone()
-    assert "gin_trgm_ops" in definition
+        # On a table of one row the planner would rather read it: ask for the index's plan.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = queryset.explain()
+    assert "gin (registry_search_suffixes(search_text))" in definition
+    assert "Bitmap Index Scan on registry_initiative_search_suffixes" in plan
+    assert "Filter" not in plan  # the index's answer is exact: no text is checked again
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
