@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from assessment.models import Verdict
+from assessment.queries import with_current_assessment
 from registry.models import Departement, InitiativeType, Label, Need, ProductCategory
 from registry.search import annotate_distance, choice_labels, match_communes, name_first, search
 
@@ -145,7 +147,11 @@ class InitiativeFilter(django_filters.FilterSet):
         return search(queryset, value)
 
     def filter_eligible(self, queryset, name, value):
-        return queryset.filter(verdict="eligible") if value else queryset
+        if not value:
+            return queryset
+        if "verdict" not in queryset.query.annotations:  # the catalogue's ids (views.py)
+            queryset = with_current_assessment(queryset, framework_version=False)
+        return queryset.filter(verdict=Verdict.ELIGIBLE)
 
     def filter_nothing(self, queryset, name, value):
         # Applied by filter_queryset(), after every filter.

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import FloatField
+from django.db.models import Count, FloatField, Window
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +14,7 @@ from assessment.queries import with_current_assessment
 from core import response_cache
 from core.i18n import english_active
 from registry.models import Initiative
+from registry.search import annotate_distance
 
 from .filters import InitiativeFilter
 from .queries import MAP_VERDICTS, key_figures, map_verdict, public_initiatives
@@ -22,17 +23,49 @@ CATALOGUE_PAGE_SIZE = 24
 MAP_LIST_PAGE_SIZE = 50
 
 
+def _page_number(request) -> int:
+    """The page asked for when it is a page number, else 1: which page to read with the count,
+    before Paginator.get_page() decides which page it is."""
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
 def _filtered_page(request, page_size):
     """The filters and the page of results. The page is read only when the template uses it:
     the catalogue keeps its rendered results in the cache (`fragment_version`), and a page
-    served from there needs neither the count nor the rows."""
-    filterset = InitiativeFilter(request.GET, queryset=public_initiatives())
-    page = SimpleLazyObject(
-        lambda: Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
-    )
+    served from there needs neither the count nor the rows.
+
+    Ids first, then rows. One query gives the page's ids and the number of matches
+    (`COUNT(*) OVER ()`): a search's count and its order read every match, once instead of
+    twice; it reads the initiatives alone (the current verdict only when filtered on, the
+    commune only for distances). Then only the page's rows are read with what a card shows
+    (references, verdict, products, labels)."""
+    filterset = InitiativeFilter(request.GET, queryset=Initiative.objects.validated())
+
+    def read_page():
+        matches = filterset.qs.values_list("pk", flat=True)
+        paginator = Paginator(matches, page_size)
+        number = _page_number(request)
+        start = (number - 1) * page_size
+        counted = matches.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+        found = list(counted[start : start + page_size])
+        if found or number == 1:
+            paginator.count = found[0][1] if found else 0
+        page = paginator.get_page(request.GET.get("page"))
+        # get_page() may choose another page than the one read (past the last, page=0).
+        ids = [pk for pk, _total in found] if page.number == number else list(page.object_list)
+        rows = public_initiatives().filter(pk__in=ids).order_by()
+        if filterset.near_commune:
+            rows = annotate_distance(rows, filterset.near_commune)
+        by_id = {row.pk: row for row in rows}
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return page
+
     return {
         "filter": filterset,
-        "page_obj": page,
+        "page_obj": SimpleLazyObject(read_page),
         "fragment_version": response_cache.fragment_version(request),
     }
 

@@ -5,6 +5,8 @@ way. (registry.search is tested in tests/registry/test_search.py.)"""
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import InitiativeFactory, LabelFactory, MeasureFactory, NeedFactory
@@ -66,3 +68,24 @@ def test_the_measures_search_takes_words_in_any_field_and_a_code(client):
         url = reverse("catalogue:measure-list") + "?" + urlencode({"q": query})
         html = client.get(url).content.decode()
         assert "Outils numériques" in html and "Autre mesure" not in html, query
+
+
+def test_the_pages_of_a_search_count_every_match_once(client):
+    """The page's ids and the number of matches come from one query (catalogue.views)."""
+    for n in range(30):
+        InitiativeFactory(name=f"Vrac {n:02d}", summary="")
+    InitiativeFactory(name="Autre", summary="")
+
+    def page(number):
+        response = client.get(CATALOGUE, {"q": "vrac", "page": number})
+        return response.context["page_obj"].paginator.count, names(response)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert page(2) == (30, [f"Vrac {n}" for n in range(24, 30)])
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1 and "OVER ()" in counts[0]
+    assert page(1)[1] == [f"Vrac {n:02d}" for n in range(24)]
+    # Past the last page, nothing or no page number: as Paginator.get_page() reads them.
+    assert page(9)[1] == page(0)[1] == page(-1)[1] == [f"Vrac {n}" for n in range(24, 30)]
+    assert page("deux")[1] == page(1)[1]
+    assert names(client.get(CATALOGUE, {"q": "introuvable"})) == []
