@@ -9,7 +9,8 @@ from rest_framework.response import Response
 
 from assessment.models import Assessment
 from assessment.services import assess_initiative
-from core.api import AUTHENTICATION_CLASSES, StrictFieldsMixin, validation_errors_as
+from core.api import AUTHENTICATION_CLASSES, StrictFieldsMixin
+from core.api_errors import validation_errors_as
 from core.permissions import IsAgent
 from registry.models import Initiative
 

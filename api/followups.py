@@ -7,7 +7,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from core.api import AUTHENTICATION_CLASSES, StrictFieldsMixin, validation_errors_as
+from core.api import AUTHENTICATION_CLASSES, StrictFieldsMixin
+from core.api_errors import validation_errors_as
 from core.permissions import IsAgent
 from recommendations.models import FollowUp, FollowUpState, Measure
 from recommendations.services import change_followup_state, complete_followup, propose_measure

@@ -17,7 +17,8 @@ from rest_framework.response import Response
 
 from assessment.queries import with_current_assessment
 from core import dataversion, response_cache
-from core.api import AUTHENTICATION_CLASSES, validation_errors_as
+from core.api import AUTHENTICATION_CLASSES
+from core.api_errors import validation_errors_as
 from core.csv import DIALECTS, SEP_PARAMETER, dialect_named
 from core.permissions import IsAgent
 from core.roles import is_agent

@@ -334,7 +334,7 @@ REST_FRAMEWORK = {
     # JSON bodies only (nested answers have no faithful form encoding), with a nesting limit.
     "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],
     # Values PostgreSQL refuses after validation are a 400, not a 500.
-    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -28,7 +28,7 @@ urlpatterns = [
 if settings.BENCH_VIEWS:
     urlpatterns.insert(0, path("_bench/", include("api.bench_views")))
 
-# Under /api/ errors are JSON, as the API's own; elsewhere the site's pages (core.api).
-handler400 = "core.api.bad_request"
-handler404 = "core.api.page_not_found"
-handler500 = "core.api.server_error"
+# Under /api/ errors are JSON, as the API's own; elsewhere the site's pages (core.api_errors).
+handler400 = "core.api_errors.bad_request"
+handler404 = "core.api_errors.page_not_found"
+handler500 = "core.api_errors.server_error"

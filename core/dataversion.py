@@ -24,6 +24,7 @@ import datetime
 import secrets
 import time
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -97,8 +98,6 @@ def connect_signals() -> None:
     Connected model by model, not for every sender: a delete receiver stops Django from
     deleting that model's rows in bulk, so the many-to-many link tables get none (their changes
     arrive as m2m_changed, and a deleted initiative's own receiver covers its links)."""
-    from django.apps import apps
-
     for label in sorted(DATA_APPS):
         if not apps.is_installed(label):
             continue

@@ -167,7 +167,7 @@ def test_unknown_site_urls_keep_the_html_404_page(client):
 
 
 def test_an_api_server_error_is_json_and_a_site_one_html(rf):
-    from core.api import server_error
+    from core.api_errors import server_error
 
     api_response = server_error(rf.get("/api/v1/initiatives/"))
     site_response = server_error(rf.get("/initiatives/"))
@@ -269,7 +269,7 @@ def test_decimals_are_read_from_strings_and_numbers(agent_api):
 def test_a_value_the_database_refuses_is_a_400_not_a_500():
     from django.db import DataError
 
-    from core.api import exception_handler
+    from core.api_errors import exception_handler
 
     response = exception_handler(DataError("value out of range"), {"view": None})
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from core.api import validation_error_detail
+from core.api_errors import validation_error_detail
 
 
 def test_errors_by_field_keep_their_fields_and_all_becomes_non_field_errors():
