@@ -26,6 +26,7 @@ from .prefill import (
     framework_definition,
     load_framework,
 )
+from .suggestions import suggest_changes
 
 
 def score_answers(definition, answers: dict) -> tuple[engine.Result, list[dict]]:
@@ -33,7 +34,7 @@ def score_answers(definition, answers: dict) -> tuple[engine.Result, list[dict]]
     result = engine.evaluate(definition, answers, validated=True)
     if result.verdict != engine.NOT_ELIGIBLE:
         return result, []
-    changes = engine.suggest_changes(definition, answers, validated=True, result=result)
+    changes = suggest_changes(definition, answers, validated=True, result=result)
     return result, [change.as_dict() for change in changes]
 
 

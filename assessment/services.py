@@ -22,6 +22,7 @@ from . import engine
 from .models import Assessment, Criterion, Framework, FrameworkStatus
 from .prefill import framework_definition, load_framework
 from .rescore import RescoreSummary, rescore, score_answers
+from .suggestions import suggest_changes
 
 # Where a visitor's self-check answers wait in the session until they register an initiative,
 # with the framework version they answered (answers never pour into another version's facts).
@@ -49,7 +50,7 @@ def evaluate_answers(*, framework: Framework, answers: dict) -> tuple[engine.Res
         raise _errors_to_validation(error) from None
     result = engine.evaluate(definition, cleaned, validated=True)
     suggestions = (
-        engine.suggest_changes(definition, cleaned) if result.verdict == engine.NOT_ELIGIBLE else []
+        suggest_changes(definition, cleaned) if result.verdict == engine.NOT_ELIGIBLE else []
     )
     return result, suggestions
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessment import engine
+from assessment import engine, suggestions
 from assessment.questions.number import unit_suffix
 
 
@@ -209,7 +209,7 @@ def test_suggestions_name_the_smallest_change_that_makes_it_eligible():
     # 5 (C1 at 40 %) + 0 + 6 + 1 = 12 < 15: raising local purchases to 50 % gives +5.
     answers = {**ALL, "C1": 40, "C9": False, "C7": ["bulk"]}
 
-    changes = engine.suggest_changes(FRAMEWORK, answers)
+    changes = suggestions.suggest_changes(FRAMEWORK, answers)
 
     assert [(c.code, c.before, c.after) for c in changes] == [("C1", 40, 50)]
     assert changes[0].text_fr == "Critère : de « 40 % » à « 50 % » (+5 points)"
@@ -217,7 +217,7 @@ def test_suggestions_name_the_smallest_change_that_makes_it_eligible():
 
 
 def test_suggestions_lift_failed_conditions_first():
-    changes = engine.suggest_changes(FRAMEWORK, {**ALL, "E4": 40})
+    changes = suggestions.suggest_changes(FRAMEWORK, {**ALL, "E4": 40})
 
     assert [(c.code, c.after) for c in changes] == [("E4", 50)]
 
@@ -225,7 +225,7 @@ def test_suggestions_lift_failed_conditions_first():
 def test_suggestions_combine_changes_when_one_is_not_enough():
     answers = {**ALL, "C1": 0, "C9": False, "C12": "other", "C7": []}
 
-    changes = engine.suggest_changes(FRAMEWORK, answers)
+    changes = suggestions.suggest_changes(FRAMEWORK, answers)
 
     changed = {**answers, **{c.code: c.after for c in changes}}
     assert len(changes) == 2
@@ -233,7 +233,7 @@ def test_suggestions_combine_changes_when_one_is_not_enough():
 
 
 def test_no_suggestion_for_an_eligible_result():
-    assert engine.suggest_changes(FRAMEWORK, ALL) == []
+    assert suggestions.suggest_changes(FRAMEWORK, ALL) == []
 
 
 def test_french_explanations_write_decimals_with_a_comma():
@@ -324,7 +324,7 @@ def test_threshold_texts_and_suggestions_use_english_units():
     framework = engine.FrameworkDef(version=1, min_score=4, criteria=(capped,))
 
     result = engine.evaluate(framework, {"C3": 1})
-    (change,) = engine.suggest_changes(framework, {"C3": 1})
+    (change,) = suggestions.suggest_changes(framework, {"C3": 1})
 
     assert result.criteria[0].explanation_en == (
         "Answer: 1 FTE (threshold 2 FTE not reached) — 0 points out of 4."
