@@ -11,37 +11,13 @@ is set (the test database `test_<name>` is created and dropped).
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_TESTING", "true")
-    import django
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        # A file, not memory: closer to a real deployment.
-        path = Path(tempfile.gettempdir()) / f"bench_api_{os.getpid()}.sqlite3"
-        settings.DATABASES["default"]["TEST"] = {"NAME": str(path)}
-    django.setup()
-    # No throttling while benchmarking.
-    from rest_framework.throttling import AnonRateThrottle
-
-    AnonRateThrottle.THROTTLE_RATES = {"anon": "1000000/second"}
+from harness.database import add_current_assessments, no_throttle, setup_django, test_database
 
 
 def populate(n: int) -> None:
-    from django.utils import timezone
-
-    from assessment.models import Assessment, Framework
+    from assessment.models import Assessment
     from registry.models import (
         Commune,
         Departement,
@@ -72,7 +48,6 @@ def populate(n: int) -> None:
     kinds = list(InitiativeType.objects.all())
     products = list(ProductCategory.objects.all())
     labels = list(Label.objects.all())
-    framework = Framework.objects.get(version=1)
     codes = sorted(communes)
     initiatives = Initiative.objects.bulk_create(
         [
@@ -114,24 +89,7 @@ def populate(n: int) -> None:
         batch_size=5000,
     )
     refresh_search_text(Initiative.objects.all())  # bulk_create skips the write paths
-    now = timezone.now()
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                initiative_id=obj.pk,
-                framework=framework,
-                answers={},
-                score=30 + i % 60,
-                max_score=100,
-                verdict="eligible" if 30 + i % 60 >= 50 else "not_eligible",
-                explanation=[],
-                assessed_at=now,
-                is_current=True,
-            )
-            for i, obj in enumerate(initiatives)
-        ],
-        batch_size=2000,
-    )
+    add_current_assessments(initiatives)
 
 
 def timed(client, params: dict, repeat: int) -> tuple[float, int, int]:
@@ -159,17 +117,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    setup()
+    setup_django("api")
+    no_throttle()
 
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command("loaddata", "departements", "reference", "framework_v1", verbosity=0)
+    with test_database("departements", "reference", "framework_v1"):
         client = Client()
         cases = [
             ("JSON page 1 (50)", {}),
@@ -198,8 +152,6 @@ def main() -> None:
             print(
                 f"| {n:>6} | {'(bulk creation, s)':<22} | {created * 1000:>9.0f} | {'':>7} | {'':>10} |"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -21,44 +21,17 @@ Prints a table. Runs on SQLite, and also on PostgreSQL when DATABASE_URL is set.
 
 import argparse
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.database import on_each_database, setup_django, test_database, timed
+
 TARGETS = {"coverage": 5.0, "simulation": 10.0}
 
 
 def worker(sizes: list[int]) -> list[dict]:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_TESTING", "true")
-    import django
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        path = Path(tempfile.gettempdir()) / f"bench_coverage_{os.getpid()}.sqlite3"
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(path)
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command(
-            "loaddata", "departements", "communes", "reference", "framework_v1", "measures",
-            verbosity=0,
-        )  # fmt: skip
+    setup_django("coverage")
+    with test_database("departements", "communes", "reference", "framework_v1", "measures"):
         return [_measure(n) for n in sizes]
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _populate(n: int) -> None:
@@ -119,12 +92,6 @@ def _populate(n: int) -> None:
     rescore(framework=Framework.objects.published().get(), extra_answers=demo_answers)
 
 
-def _timed(function):
-    started = time.perf_counter()
-    value = function()
-    return value, time.perf_counter() - started
-
-
 def _measure(n: int) -> dict:
     from django.core.cache import cache
     from django.db import connection
@@ -149,10 +116,10 @@ def _measure(n: int) -> dict:
         result = queries.current_coverage(10, base=queries.coverage_base())
         return result.region.population_beyond
 
-    beyond, seconds = _timed(coverage)
+    beyond, seconds = timed(coverage)
     row["timings"].append(("coverage", "coverage, 10 km (DB + index + totals)", seconds))
     communes, outlets = queries.commune_points(), queries.eligible_outlets()
-    _nearest, seconds = _timed(lambda: cov.coverage(communes, outlets, 10, queries.FAMILY_CODES))
+    _nearest, seconds = timed(lambda: cov.coverage(communes, outlets, 10, queries.FAMILY_CODES))
     row["timings"].append(("", f"  of which pure: {len(communes):,} × {len(outlets):,}", seconds))
     row["beyond"] = beyond
     # The worst case: every initiative an eligible outlet.
@@ -162,7 +129,7 @@ def _measure(n: int) -> dict:
             "pk", "lat", "lon", "type_id", "departement_id"
         )
     ]
-    _nearest, seconds = _timed(lambda: cov.coverage(communes, everyone, 10, queries.FAMILY_CODES))
+    _nearest, seconds = timed(lambda: cov.coverage(communes, everyone, 10, queries.FAMILY_CODES))
     row["timings"].append(
         ("coverage", f"  pure, all eligible: {len(communes):,} × {len(everyone):,}", seconds)
     )
@@ -172,7 +139,7 @@ def _measure(n: int) -> dict:
     add_plan_measure(plan=plan, measure=Measure.objects.get(code="SUP1"), by=None, loaded=loaded)
     cache.clear()
     before = Assessment.objects.count()
-    result, seconds = _timed(lambda: simulate_plan(plan, loaded, threshold_km=10))
+    result, seconds = timed(lambda: simulate_plan(plan, loaded, threshold_km=10))
     assert Assessment.objects.count() == before
     row["timings"].append(
         ("simulation", f"plan simulation, {result.summary.targeted:,} targets", seconds)
@@ -181,7 +148,7 @@ def _measure(n: int) -> dict:
     row["newly_within"] = result.population_newly_within
 
     cache.clear()
-    reach, seconds = _timed(queries.measure_reach)
+    reach, seconds = timed(queries.measure_reach)
     row["timings"].append(("", f"reach of {len(reach.measures)} measures, cold", seconds))
     # One more assessment: only its explanation is read again.
     current = Assessment.objects.filter(is_current=True).order_by("pk").first()
@@ -191,7 +158,7 @@ def _measure(n: int) -> dict:
         assessed_by=None,
         framework=current.framework,
     )
-    reach, seconds = _timed(queries.measure_reach)
+    reach, seconds = timed(queries.measure_reach)
     row["timings"].append(("", "  again after one new assessment", seconds))
     return row
 
@@ -205,24 +172,10 @@ def main():
         print(json.dumps(worker(args.sizes)))
         return
 
-    backends = [("SQLite", {k: v for k, v in os.environ.items() if k != "DATABASE_URL"})]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        backends.append(("PostgreSQL", dict(os.environ)))
     print("Planning: coverage (target < 5 s) and a plan's simulation (target < 10 s), cold cache")
     print(f"{'database':<11} {'initiatives':>11} {'eligible':>9} {'step':<44} {'seconds':>8}  ")
-    for name, env in backends:
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--sizes", *map(str, args.sizes)],
-            env={**env, "DJANGO_TESTING": "true"},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode:
-            print(f"{name}: failed\n{out.stderr}", file=sys.stderr)
-            sys.exit(1)
-        for row in json.loads(out.stdout.strip().splitlines()[-1]):
+    for name, rows in on_each_database(__file__, "--sizes", *map(str, args.sizes)):
+        for row in rows:
             for target, label, seconds in row["timings"]:
                 verdict = ""
                 if target:

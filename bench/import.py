@@ -15,28 +15,10 @@ The target: 5,000 rows imported in under 30 s on SQLite.
 import argparse
 import csv
 import io
-import os
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.database import setup_django, test_database, timed
+
 TARGET_SECONDS = 30
-
-
-def setup():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_TESTING", "true")
-    import django
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        # A file, not memory: closer to a real deployment.
-        path = Path(tempfile.gettempdir()) / f"bench_import_{os.getpid()}.sqlite3"
-        settings.DATABASES["default"]["TEST"] = {"NAME": str(path)}
-    django.setup()
 
 
 def rows(n: int, *, summary: str) -> tuple[list[str], list[list]]:
@@ -114,31 +96,20 @@ def xlsx(header, data) -> bytes:
     return buffer.getvalue()
 
 
-def timed(function):
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     args = parser.parse_args()
-    setup()
+    setup_django("import")
 
-    from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
     from imports.models import BatchStatus, ImportBatch
     from imports.services import analyse_file, import_file
     from registry.models import Initiative
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results = []
-    try:
-        call_command("loaddata", "departements", "communes", "reference", verbosity=0)
+    with test_database("departements", "communes", "reference"):
         for n in args.sizes:
             Initiative.history.model.objects.all().delete()
             Initiative.objects.all().delete()
@@ -164,8 +135,6 @@ def main() -> None:
             )
             assert batch.status == BatchStatus.APPLIED and batch.updated == n, batch.report
             results.append((n, "import again: N updated", seconds))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     print(f"\nImport benchmark ({connection.vendor}); target: 5,000 rows in < {TARGET_SECONDS} s\n")
     print(f"| {'N':>6} | {'step':<26} | {'time (s)':>8} | {'rows/s':>7} |")

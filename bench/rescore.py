@@ -11,41 +11,16 @@ DATABASE_URL is set (the test database `test_<name>` is created and dropped).
 
 import argparse
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.database import on_each_database, setup_django, test_database
 
 
 def worker(sizes: list[int]) -> list[dict]:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_TESTING", "true")
-    import django
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        # A file, not memory: closer to a real deployment.
-        path = Path(tempfile.gettempdir()) / f"bench_rescore_{os.getpid()}.sqlite3"
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(path)
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command("loaddata", "reference", "framework_v1", verbosity=0)
+    setup_django("rescore")
+    with test_database("reference", "framework_v1"):
         return [_measure(n) for n in sizes]
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _measure(n: int) -> dict:
@@ -116,9 +91,6 @@ def main():
         print(json.dumps(worker(args.sizes)))
         return
 
-    backends = [("SQLite", {k: v for k, v in os.environ.items() if k != "DATABASE_URL"})]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        backends.append(("PostgreSQL", dict(os.environ)))
     print("Bulk re-scoring under framework v1 (23 criteria); target ≥ 2,000 assessments/s")
     print(
         "(assessments/s by wall clock; the CPU column divides by this process's CPU time, which "
@@ -128,20 +100,8 @@ def main():
         f"{'database':<11} {'initiatives':>11} {'pass':<31} {'seconds':>8} "
         f"{'assessments/s':>14} {'per CPU s':>10}"
     )
-    for name, env in backends:
-        env = {**env, "DJANGO_TESTING": "true"}
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", "--sizes", *map(str, args.sizes)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode:
-            print(f"{name}: failed\n{out.stderr}", file=sys.stderr)
-            sys.exit(1)
-        for row in json.loads(out.stdout.strip().splitlines()[-1]):
+    for name, rows in on_each_database(__file__, "--sizes", *map(str, args.sizes)):
+        for row in rows:
             for label, text in (
                 ("first", "first (facts + answers)"),
                 ("again", "again (carry over, retire old)"),

@@ -1,0 +1,1 @@
+"""Pieces the benchmarks share. A folder of its own: `make bench` runs every bench/*.py."""
