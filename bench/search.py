@@ -24,11 +24,9 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.database import ROOT, add_current_assessments, no_throttle, setup_django
 
 QUERIES = [
     "magasin de producteurs",  # a type name: a fifth of the rows
@@ -70,25 +68,12 @@ SENTENCES = [
 
 
 def worker(size: int, repeat: int) -> list[dict]:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_TESTING", "true")
     # Time the work, not the response cache (core.response_cache).
     os.environ["RESPONSE_CACHE_SECONDS"] = "0"
-    import django
+    setup_django("search", postgres_test_name="test_bench_search")
+    no_throttle()
+
     from django.conf import settings
-
-    test = settings.DATABASES["default"].setdefault("TEST", {})
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        # A file, not memory: closer to a real deployment.
-        test["NAME"] = str(Path(tempfile.gettempdir()) / f"bench_search_{os.getpid()}.sqlite3")
-    else:
-        test["NAME"] = "test_bench_search"
-    django.setup()
-    from rest_framework.throttling import AnonRateThrottle
-
-    AnonRateThrottle.THROTTLE_RATES = {"anon": "1000000/second"}
-
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -198,9 +183,6 @@ def count_before_and_after(word: str) -> list[dict]:
 
 def populate(n: int) -> float:
     """N initiatives written in bulk (as an import would); returns the seconds it took."""
-    from django.utils import timezone
-
-    from assessment.models import Assessment, Framework
     from registry.models import (
         Commune,
         Initiative,
@@ -260,25 +242,7 @@ def populate(n: int) -> float:
             ],
             batch_size=5000,
         )
-    framework = Framework.objects.get(version=1)
-    now = timezone.now()
-    Assessment.objects.bulk_create(
-        [
-            Assessment(
-                initiative_id=obj.pk,
-                framework=framework,
-                answers={},
-                score=30 + i % 60,
-                max_score=100,
-                verdict="eligible" if 30 + i % 60 >= 50 else "not_eligible",
-                explanation=[],
-                assessed_at=now,
-                is_current=True,
-            )
-            for i, obj in enumerate(initiatives)
-        ],
-        batch_size=2000,
-    )
+    add_current_assessments(initiatives)
     return time.perf_counter() - started
 
 
