@@ -1,27 +1,35 @@
 """Action plans, read-only (agents, curators and admins, as in the back-office): the plans with
 their measures, and what each plan would change, simulated with the published framework
-(`planning.impact.simulate_plan`, nothing written). Composing a plan stays in the back-office,
-where every change is recorded."""
+(nothing written). Composing a plan stays in the back-office, where every change is recorded.
 
-from django.db.models import Count, Max
+The simulation is the back-office's (`planning.tasks.plan_simulation`, kept in the cache under
+core's data version and the plan's state): a small plan is simulated within the request; a large
+one runs in the background, and the plan is answered meanwhile with a 202, `simulation` null and
+`simulation_status` saying how far it got, as a sign to ask again after `Retry-After` seconds.
+Only complete answers carry an ETag."""
+
+from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from assessment.prefill import load_framework
 from assessment.services import published_framework
+from core import dataversion
 from core.api import AUTHENTICATION_CLASSES
 from core.i18n import in_active_language
+from core.models import TaskRunStatus
 from core.permissions import IsAgent
-from planning import impact, queries
+from planning import impact, tasks
 from planning.models import TARGET_VERDICTS, Plan, PlanMeasure, PlanMeasureState, PlanState
 
 from . import caching
@@ -97,10 +105,16 @@ class PlanMeasureSerializer(serializers.ModelSerializer):
         help_text=_("The answers the measure moves and to what: {criterion code: answer}."),
     )
     targeted = serializers.SerializerMethodField(
-        help_text=_("Validated initiatives it targets today; null without a published framework.")
+        help_text=_(
+            "Validated initiatives it targets today; null without a published framework or "
+            "until the simulation is done (see simulation_status)."
+        )
     )
     newly_eligible = serializers.SerializerMethodField(
-        help_text=_("Targets the plan would make eligible; null without a published framework.")
+        help_text=_(
+            "Targets the plan would make eligible; null without a published framework or until "
+            "the simulation is done (see simulation_status)."
+        )
     )
 
     class Meta:
@@ -125,7 +139,8 @@ class PlanMeasureSerializer(serializers.ModelSerializer):
         return in_active_language(item.measure.title, item.measure.title_en)
 
     def _result(self):
-        return self.context.get("simulation")
+        simulation = self.context.get("simulation")
+        return simulation.result if simulation else None
 
     def get_targeted(self, item) -> int | None:
         result = self._result()
@@ -162,6 +177,40 @@ class SimulationSerializer(serializers.Serializer):
     communes_newly_within = serializers.IntegerField()
 
 
+class SimulationProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField(help_text=_("Targeted initiatives simulated so far."))
+    total = serializers.IntegerField(
+        allow_null=True, help_text=_("Targeted initiatives to simulate; null until known.")
+    )
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
+SIMULATION_STATUSES = [
+    (tasks.DONE, _("Done: the figures are in simulation.")),
+    (TaskRunStatus.QUEUED.value, _("Waiting for a worker (answer 202).")),
+    (TaskRunStatus.RUNNING.value, _("Running in the background (answer 202).")),
+    (
+        TaskRunStatus.FAILED.value,
+        _("Failed: the back-office's plan page offers to start it again."),
+    ),
+]
+
+
+class SimulationStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=SIMULATION_STATUSES,
+        help_text=_("Where the simulation is."),
+    )
+    progress = SimulationProgressSerializer()
+
+
+def simulation_progress(simulation: tasks.Simulation) -> dict:
+    if simulation.result is not None:
+        targeted = simulation.result.summary.targeted
+        return {"done": targeted, "total": targeted, "percent": 100}
+    return {"done": simulation.done, "total": simulation.total, "percent": simulation.percent}
+
+
 def simulation_summary(result: impact.PlanImpact, framework_version: int) -> dict:
     summary = result.summary
     return {
@@ -184,12 +233,19 @@ class PlanDetailSerializer(PlanSerializer):
     measures = serializers.SerializerMethodField(help_text=_("The plan's measures."))
     simulation = serializers.SerializerMethodField(
         help_text=_(
-            "What the plan would change (nothing is written); null without a published framework."
+            "What the plan would change (nothing is written); null without a published framework "
+            "or until the simulation is done (see simulation_status)."
+        )
+    )
+    simulation_status = serializers.SerializerMethodField(
+        help_text=_(
+            "Whether the simulation is done, and how far it got; null without a published "
+            "framework."
         )
     )
 
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "measures", "simulation"]
+        fields = [*PlanSerializer.Meta.fields, "measures", "simulation", "simulation_status"]
         read_only_fields = fields
 
     @extend_schema_field(PlanMeasureSerializer(many=True))
@@ -198,10 +254,35 @@ class PlanDetailSerializer(PlanSerializer):
 
     @extend_schema_field(SimulationSerializer(allow_null=True))
     def get_simulation(self, plan):
-        result, loaded = self.context.get("simulation"), self.context.get("loaded")
-        if result is None or loaded is None:
+        simulation = self.context.get("simulation")
+        if simulation is None or simulation.result is None:
             return None
-        return simulation_summary(result, loaded.framework.version)
+        return simulation_summary(simulation.result, self.context["loaded"].framework.version)
+
+    @extend_schema_field(SimulationStatusSerializer(allow_null=True))
+    def get_simulation_status(self, plan):
+        simulation = self.context.get("simulation")
+        if simulation is None:
+            return None
+        return {"status": simulation.status, "progress": simulation_progress(simulation)}
+
+
+SIMULATION_DONE = OpenApiResponse(
+    response=PlanDetailSerializer,
+    description=_(
+        "The plan, its measures and its simulation's figures, with an ETag. When the "
+        "simulation failed: `simulation` null, `simulation_status` failed, no ETag."
+    ),
+)
+SIMULATION_RUNNING = OpenApiResponse(
+    response=PlanDetailSerializer,
+    description=_(
+        "A large plan whose simulation runs in the background (started by this request if need "
+        "be): the plan and its measures, with `simulation` null and `simulation_status` saying "
+        "how far it got. Ask again after the seconds of the Retry-After header: the answer is a "
+        "200 once the figures are in. No ETag."
+    ),
+)
 
 
 @extend_schema_view(
@@ -215,8 +296,9 @@ class PlanDetailSerializer(PlanSerializer):
         description=_(
             "The plan's measures and what the plan would change if every measure had its "
             "expected effect, simulated with the published framework (nothing is written), as "
-            "the back-office shows it. Responses carry an ETag; send If-None-Match to get a "
-            "304 when nothing changed."
+            "the back-office shows it. A small plan is simulated at once; a large one in the "
+            "background: a 202 until its figures are in (see simulation_status). Complete "
+            "responses carry an ETag; send If-None-Match to get a 304 when nothing changed."
         ),
         parameters=[
             OpenApiParameter(
@@ -225,7 +307,8 @@ class PlanDetailSerializer(PlanSerializer):
             THRESHOLD_PARAMETER,
         ],
         responses={
-            200: PlanDetailSerializer,
+            200: SIMULATION_DONE,
+            202: SIMULATION_RUNNING,
             304: NOT_MODIFIED,
             400: VALIDATION_ERROR,
             404: NOT_FOUND,
@@ -242,9 +325,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Plan.objects.annotate(
-                last_change=Max("changes__pk"), measure_count=Count("items", distinct=True)
-            )
+            tasks.plans()
+            .annotate(measure_count=Count("items", distinct=True))
             .select_related("created_by")
             .order_by("-period_start", "title", "pk")
         )
@@ -255,8 +337,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         plan = self.get_object()
         threshold = threshold_km(request)
-        version = queries.data_version()
         framework = published_framework()
+        # The plan's state and the data version: what the simulation is kept under.
         etag = caching.etag(
             "plan",
             get_language(),
@@ -264,26 +346,39 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             plan.updated_at,
             plan.last_change,
             framework.pk if framework else None,
-            version,
+            dataversion.current(),
             threshold,
         )
-
-        def build():
-            items = impact.plan_items(plan)
-            loaded = load_framework(framework) if framework else None
-            result = (
-                impact.simulate_plan(
-                    plan, loaded, items=items, threshold_km=threshold, version=version
-                )
-                if loaded
-                else None
+        # Only complete answers carry the ETag: a client that has one has the figures.
+        not_modified = caching.conditional_response(request, etag=etag, last_modified=None)
+        if not_modified:
+            return caching.set_cache_headers(
+                not_modified, request=request, etag=etag, last_modified=None
             )
-            context = {
-                **self.get_serializer_context(),
-                "items": items,
-                "loaded": loaded,
-                "simulation": result,
-            }
-            return Response(PlanDetailSerializer(plan, context=context).data)
-
-        return caching.cached_response(request, etag=etag, last_modified=None, build=build)
+        items = impact.plan_items(plan)
+        loaded = load_framework(framework) if framework else None
+        simulation = (
+            tasks.plan_simulation(
+                plan, loaded, items=items, threshold_km=threshold, by=request.user
+            )
+            if loaded
+            else None
+        )
+        context = {
+            **self.get_serializer_context(),
+            "items": items,
+            "loaded": loaded,
+            "simulation": simulation,
+        }
+        data = PlanDetailSerializer(plan, context=context).data
+        if simulation is None or simulation.result is not None:
+            return caching.set_cache_headers(
+                Response(data), request=request, etag=etag, last_modified=None
+            )
+        response = Response(
+            data, status=status.HTTP_202_ACCEPTED if simulation.pending else status.HTTP_200_OK
+        )
+        if simulation.pending:
+            response["Retry-After"] = str(tasks.POLL_SECONDS)
+        response["Cache-Control"] = "private, no-store"
+        return response

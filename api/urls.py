@@ -7,7 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .assessments import InitiativeAssessmentsView
-from .coverage import CommuneCoverageViewSet, DepartementCoverageViewSet
+from .coverage_communes import CommuneCoverageViewSet
+from .coverage_departements import DepartementCoverageViewSet
 from .followups import FollowUpStateView, InitiativeFollowUpsView
 from .frameworks import FrameworkViewSet
 from .initiatives import InitiativeViewSet

@@ -26,9 +26,6 @@ from registry.models import Departement, PacteAction
 
 from .coverage_views import download
 
-# Seconds between two reloads of a page waiting for a background simulation.
-REFRESH_SECONDS = 2
-
 
 def _plans():
     return tasks.plans().select_related("created_by")
@@ -117,7 +114,7 @@ def plan_detail(request, pk):
             "download_query": urlencode({"threshold": threshold}),
             "framework": loaded.framework if loaded else None,
             "simulation": simulation,
-            "refresh": REFRESH_SECONDS if simulation and simulation.pending else None,
+            "refresh": tasks.POLL_SECONDS if simulation and simulation.pending else None,
             "result": result,
             "rows": _item_rows(
                 items,
@@ -273,7 +270,7 @@ def plan_compare(request):
             "form": form,
             "columns": columns,
             "threshold": form.cleaned_data["threshold"] if columns else None,
-            "refresh": REFRESH_SECONDS
+            "refresh": tasks.POLL_SECONDS
             if any(c["simulation"] and c["simulation"].pending for c in columns)
             else None,
             "departement_rows": [

@@ -330,7 +330,7 @@ def simulate_plan(
     return cached(
         simulation_name(plan, loaded, threshold_km),
         version,
-        lambda: _impact(items, loaded, threshold_km, coverage_base(), progress),
+        lambda: _impact(items, loaded, threshold_km, coverage_base(version), progress),
     )
 
 

@@ -3,25 +3,26 @@ and keep their results in the cache until the data they depend on changes.
 
 Why a cache keyed on a data version rather than a table refreshed after each change: eligibility
 changes in several places (an assessment, bulk re-scoring, publishing a framework, moderation, an
-edit of an initiative's place or needs) and none of them has to know about planning. The
-version (`data_version`) is a fingerprint of the rows those results read, taken in four small
-aggregate queries; any change gives a new version, hence a new key, and the old entry expires.
+edit of an initiative's place or needs) and none of them has to know about planning. Results are
+kept under core's data version (core.dataversion), which every write of the registry,
+assessments, measures and plans changes, bulk writes included: a new version, a new key, and the
+old entry expires. Reading the version costs no query.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, FloatField, Max, Q, Sum
+from django.db.models import Count, FloatField
 from django.db.models.functions import Coalesce
 
 from assessment.explanation import read_explanation
 from assessment.models import Assessment
 from assessment.queries import eligible
+from core import dataversion
 from recommendations.matching import CriterionResult
 from recommendations.models import Measure
 from registry.models import Commune, Departement, Initiative
@@ -34,23 +35,6 @@ FAMILY_CODES = tuple(family.code for family in FAMILIES)
 DEFAULT_THRESHOLD_KM = 10
 # Entries whose key no longer comes up (the data changed) leave the cache after this time.
 CACHE_SECONDS = 7 * 24 * 3600
-
-
-def data_version() -> str:
-    """A fingerprint of what coverage, reach and simulations read: initiatives (any edit moves
-    `updated_at`, as the API's caches also rely on), assessments (new rows, current ones),
-    communes (points, populations) and measures."""
-    parts = [
-        Initiative.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
-        Assessment.objects.aggregate(
-            last=Max("pk"), current=Count("pk", filter=Q(is_current=True))
-        ),
-        Commune.objects.aggregate(
-            n=Count("pk"), people=Sum("population"), lat=Sum("latitude"), lon=Sum("longitude")
-        ),
-        Measure.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
 def _cache_key(name: str, version: str) -> str:
@@ -143,7 +127,9 @@ def _coverage_base() -> CoverageBase:
 
 
 def coverage_base(version: str | None = None) -> CoverageBase:
-    return cached("coverage", version or data_version(), _coverage_base)
+    """What coverage needs whatever the threshold, kept under the data `version` (default: the
+    current one, read before the database)."""
+    return cached("coverage", version or dataversion.current(), _coverage_base)
 
 
 def current_coverage(
@@ -279,6 +265,6 @@ def measure_reach(version: str | None = None) -> reach_module.Reach:
     """How many validated initiatives each measure and Pacte action serves (cached)."""
     return cached(
         "reach",
-        version or data_version(),
+        version or dataversion.current(),
         lambda: reach_module.reach(measure_targets(), initiative_needs()),
     )

@@ -2,11 +2,11 @@
 and the reach of the measures, and simulating a large plan, so that the page that shows them
 finds them computed.
 
-planning.queries keeps coverage and reach in the cache under its data version; the recompute
+planning.queries keeps coverage and reach in the cache under core's data version; the recompute
 task computes them for the current data (after an import or a publication, say) outside anyone's
-request. A plan's simulation is kept under core's data version (planning.impact): the plan and
-comparison pages compute a small plan at once, and hand a large one to `simulate_plan`, showing
-its progress until the figures are in the cache.
+request. A plan's simulation is kept under the same version (planning.impact): `plan_simulation`,
+which the plan pages and the API share, computes a small plan at once and hands a large one to
+`simulate_plan`, reporting its progress until the figures are in the cache.
 """
 
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from .models import Plan
 
 @tracked
 def recompute_coverage(progress) -> Outcome:
-    version = queries.data_version()
+    version = dataversion.current()
     progress(0, 2)
     base = queries.coverage_base(version)
     progress(1, 2)
@@ -83,14 +83,22 @@ def simulate_plan(progress, *, plan_id: int, threshold_km: int) -> Outcome:
     )
 
 
+# A simulation's state: its figures are in, else the state of the run computing them.
+DONE = "done"
+# Seconds a page, or an API client, waits before asking again for a simulation under way.
+POLL_SECONDS = 2
+
+
 @dataclass(frozen=True)
 class Simulation:
-    """A plan's simulation as a page shows it: the figures once computed, else the background
-    run computing them (waiting, running, or failed) and how far it got."""
+    """A plan's simulation as a page or the API shows it: the figures once computed, else the
+    background run computing them (waiting, running, or failed) and how far it got: `done`
+    initiatives out of `total` (None while unknown)."""
 
     result: impact.PlanImpact | None = None
     run: TaskRun | None = None
-    percent: int = 0
+    done: int = 0
+    total: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -101,6 +109,24 @@ class Simulation:
     @property
     def pending(self) -> bool:
         return self.result is None and self.run is not None and not self.failed
+
+    @property
+    def percent(self) -> int:
+        if self.result is not None:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def status(self) -> str:
+        """DONE, else the run's: queued, running or failed (a run that succeeded but whose
+        figures are not under this data version yet counts as running)."""
+        if self.result is not None:
+            return DONE
+        if self.failed:
+            return TaskRunStatus.FAILED
+        if self.run.status == TaskRunStatus.QUEUED:
+            return TaskRunStatus.QUEUED
+        return TaskRunStatus.RUNNING
 
 
 def _run_name(plan: Plan, loaded: LoadedFramework, threshold_km: int) -> str:
@@ -124,7 +150,7 @@ def _shown(plan, loaded, threshold_km, version, run: TaskRun) -> Simulation:
         if result is not None:
             return Simulation(result)
     done, total = progress_of(run)
-    return Simulation(run=run, percent=min(100, done * 100 // total) if total else 0)
+    return Simulation(run=run, done=done, total=total)
 
 
 def plan_simulation(

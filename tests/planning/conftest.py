@@ -16,9 +16,11 @@ of its own), with a current assessment of the verdict asked.
 from types import SimpleNamespace
 
 import pytest
+from rest_framework.test import APIClient
 
 from planning.geo import KM_PER_DEGREE
 from registry.models import Commune, Departement, InitiativeType, Status
+from tests.api.conftest import token_client
 from tests.factories import (
     AssessmentFactory,
     InitiativeFactory,
@@ -133,3 +135,13 @@ def world(territory, agent):
     )
     territory.agent = agent
     return territory
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def agent_api(agent):
+    return token_client(agent)

@@ -1,33 +1,27 @@
 """The decision aid in the REST API (issue 14, item 5): coverage by commune and by département
-(public), action plans (agents only) and the reach of each measure (agents only), with the
-same figures as the back-office and the rest of the API.
+(public) and the reach of each measure (agents only), with the same figures as the back-office
+and the rest of the API; action plans are in test_api_plans.py.
 
 The territory (conftest.py): Aville (31, 1,000 inh.), Bville 10 km north (500), Cville 25 km
 north (200), Dville in Ariège 55.6 km south (300).
 """
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from rest_framework.test import APIClient
 
-from assessment.prefill import load_framework
-from core.roles import CURATOR, RETAILER
-from planning import queries, services
-from planning.impact import simulate_plan
+from core.roles import RETAILER
+from planning import queries
 from registry.models import Status
 from tests.api.conftest import token_client
 from tests.factories import (
     AssessmentFactory,
     MeasureFactory,
     NeedFactory,
-    PacteActionFactory,
     user_with_role,
 )
 
@@ -37,16 +31,6 @@ COMMUNES = "/api/v1/coverage/communes/"
 DEPARTEMENTS = "/api/v1/coverage/departements/"
 PLANS = "/api/v1/plans/"
 MEASURES = "/api/v1/measures/"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def agent_api(agent):
-    return token_client(agent)
 
 
 @pytest.fixture
@@ -196,6 +180,19 @@ def test_coverage_answers_304_until_the_data_changes(api, shops):
     assert rows_of(changed)["31003"]["within_threshold"] is True
 
 
+def test_coverage_asked_again_reads_its_figures_from_the_cache(
+    api, shops, django_assert_num_queries
+):
+    """Kept under core's data version, read from the cache: a 304 costs no query, a new
+    threshold only the page's slugs of the nearest initiatives."""
+    etag = api.get(COMMUNES)["ETag"]
+
+    with django_assert_num_queries(0):
+        assert api.get(COMMUNES, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with django_assert_num_queries(1):
+        assert api.get(COMMUNES, {"threshold_km": 30}).status_code == 200
+
+
 # --- coverage by département ---------------------------------------------------------------------
 
 
@@ -271,150 +268,6 @@ def test_coverage_is_public_and_read_only(api, shops):
     assert token_client(user_with_role(RETAILER)).get(DEPARTEMENTS).status_code == 200
 
 
-# --- plans --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def plan(territory, agent):
-    """An eligible shop in Aville; Cville's (25 km north) is 5 points short: LOG1 (criterion
-    C1, action A3) would make it eligible and bring Cville within 10 km."""
-    AssessmentFactory(
-        initiative=territory.outlet(territory.communes.a, verdict=None),
-        framework=territory.framework,
-        answers={"E1": True, "C1": 73},
-    )
-    cville = territory.outlet(territory.communes.c, verdict=None, name="Épicerie de Cville")
-    AssessmentFactory(
-        initiative=cville, framework=territory.framework, answers={"E1": True, "C1": 35}
-    )
-    log1 = MeasureFactory(
-        code="LOG1",
-        title="Mutualiser la logistique",
-        title_en="Pool logistics",
-        criterion_codes=["C1"],
-        pacte_actions=[PacteActionFactory(code="A3")],
-    )
-    today = timezone.localdate()
-    plan = services.create_plan(
-        by=agent,
-        title="Plan logistique",
-        period_start=today - datetime.timedelta(days=30),
-        period_end=today + datetime.timedelta(days=300),
-        budget=150000,
-    )
-    services.add_plan_measure(
-        plan=plan,
-        measure=log1,
-        by=agent,
-        loaded=load_framework(territory.framework),
-        departement=territory.departements.haute_garonne,
-    )
-    territory.plan = plan
-    territory.cville = cville
-    return territory
-
-
-@pytest.mark.parametrize("path", [PLANS, "{plan}"])
-def test_plans_are_for_agents_and_curators_only(api, plan, path):
-    url = path.format(plan=f"{PLANS}{plan.plan.pk}/")
-
-    assert api.get(url).status_code == 401
-    assert token_client(user_with_role(RETAILER)).get(url).status_code == 403
-    assert token_client(user_with_role(CURATOR)).get(url).status_code == 200
-
-
-def test_the_plan_list(agent_api, plan):
-    response = agent_api.get(PLANS)
-
-    assert response.status_code == 200
-    body = response.json()
-    assert body["count"] == 1
-    item = body["results"][0]
-    assert (item["id"], item["title"], item["state"], item["budget"]) == (
-        plan.plan.pk,
-        "Plan logistique",
-        "draft",
-        150000.0,
-    )
-    assert (item["created_by"], item["measure_count"]) == ("agent@example.org", 1)
-    assert item["url"].endswith(f"{PLANS}{plan.plan.pk}/")
-    assert "measures" not in item
-
-
-def test_a_plan_with_its_measures_and_its_simulation(agent_api, plan):
-    response = agent_api.get(f"{PLANS}{plan.plan.pk}/", HTTP_ACCEPT_LANGUAGE="en")
-
-    assert response.status_code == 200
-    body = response.json()
-    [measure] = body["measures"]
-    assert measure["measure"] == "LOG1"
-    assert measure["title"] == "Pool logistics"
-    assert (measure["departement"], measure["initiative_type"], measure["need"]) == (
-        "31",
-        None,
-        None,
-    )
-    assert measure["expected_effect"] == {"C1": 50}
-    assert (measure["targeted"], measure["newly_eligible"]) == (2, 1)
-    assert body["simulation"] == {
-        "framework_version": plan.framework.version,
-        "threshold_km": 10,
-        "targeted": 2,
-        "eligible_before": 1,
-        "eligible_after": 2,
-        "newly_eligible": 1,
-        "newly_eligible_by_departement": {"31": 1},
-        "newly_eligible_by_action": {"A3": 1},
-        "population_beyond_before": 500,
-        "population_beyond_after": 300,
-        "population_newly_within": 200,
-        "communes_newly_within": 1,
-    }
-    # The back-office's simulation, for the same plan.
-    result = simulate_plan(plan.plan, load_framework(plan.framework))
-    assert result.summary.newly_eligible == body["simulation"]["newly_eligible"]
-    assert result.population_newly_within == body["simulation"]["population_newly_within"]
-
-
-def test_a_plan_s_simulation_follows_the_threshold(agent_api, plan):
-    body = agent_api.get(f"{PLANS}{plan.plan.pk}/", {"threshold_km": 30}).json()
-
-    assert body["simulation"]["threshold_km"] == 30
-    assert body["simulation"]["population_newly_within"] == 0  # Cville is within 30 km already
-    assert agent_api.get(f"{PLANS}{plan.plan.pk}/", {"threshold_km": 0}).status_code == 400
-
-
-def test_a_plan_speaks_french(agent_api, plan):
-    body = agent_api.get(f"{PLANS}{plan.plan.pk}/", HTTP_ACCEPT_LANGUAGE="fr").json()
-    error = agent_api.get(PLANS, {"page_size": 0}, HTTP_ACCEPT_LANGUAGE="fr").json()
-
-    assert body["measures"][0]["title"] == "Mutualiser la logistique"
-    assert error == {"page_size": ["Indiquez un nombre entier de 1 à 500."]}
-
-
-def test_without_a_published_framework_there_is_no_simulation(agent_api, plan):
-    plan.framework.status = "retired"
-    plan.framework.save()
-
-    body = agent_api.get(f"{PLANS}{plan.plan.pk}/").json()
-
-    assert body["simulation"] is None
-    assert body["measures"][0]["targeted"] is None
-
-
-def test_a_plan_answers_304_until_it_or_the_data_changes(agent_api, agent, plan):
-    url = f"{PLANS}{plan.plan.pk}/"
-    etag = agent_api.get(url)["ETag"]
-
-    assert agent_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    services.update_plan(plan=plan.plan, by=agent, title="Plan logistique 2027")
-    assert agent_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
-
-
-def test_an_unknown_plan_is_not_found(agent_api, plan):
-    assert agent_api.get(f"{PLANS}999999/").status_code == 404
-
-
 # --- reach of the measures ---------------------------------------------------------------------
 
 
@@ -459,8 +312,8 @@ def test_others_get_no_reach(api, reached):
 
 
 def test_the_reach_is_read_from_the_cache_at_a_constant_cost(agent_api, reached):
-    """measure_reach is cached by data version: a second list costs the version's four
-    aggregates and no more, whatever the number of measures."""
+    """measure_reach is kept under core's data version, which costs no query: a second list
+    reads no assessment, whatever the number of measures."""
     cache.clear()
     agent_api.get(MEASURES)  # computes and keeps the reach
     with CaptureQueriesContext(connection) as few:
@@ -475,4 +328,4 @@ def test_the_reach_is_read_from_the_cache_at_a_constant_cost(agent_api, reached)
     assert len(response.json()) == 10
     assert len(many.captured_queries) == len(few.captured_queries)
     reach_queries = [q for q in many.captured_queries if "assessment_assessment" in q["sql"]]
-    assert len(reach_queries) == 1  # the data version's aggregate, not the explanations
+    assert reach_queries == []  # neither a fingerprint of the data nor the explanations
