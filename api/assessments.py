@@ -4,16 +4,16 @@ answers; the engine computes the score and verdict, so a client can never set th
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from assessment.models import Assessment
 from assessment.services import assess_initiative
-from core.api import AUTHENTICATION_CLASSES, StrictFieldsMixin
+from core.api import StrictFieldsMixin
 from core.api_errors import validation_errors_as
-from core.permissions import IsAgent
 from registry.models import Initiative
 
+from .base_views import AgentView
 from .fields import plain_number
 from .schema import NOT_FOUND, SLUG_PARAMETER, USERNAME_HELP, VALIDATION_ERROR
 from .serializers import CriterionResultSerializer, public_criteria
@@ -87,12 +87,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
         responses={201: AssessmentSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND},
     ),
 )
-class InitiativeAssessmentsView(generics.GenericAPIView):
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [IsAgent]
+class InitiativeAssessmentsView(AgentView):
     serializer_class = AssessmentSerializer
-    pagination_class = None
-    filter_backends = []
     queryset = Assessment.objects.none()
 
     def get(self, request, slug):

@@ -4,16 +4,16 @@ what, scores before and after never reach anonymous clients."""
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from core.api import AUTHENTICATION_CLASSES, StrictFieldsMixin
+from core.api import StrictFieldsMixin
 from core.api_errors import validation_errors_as
-from core.permissions import IsAgent
 from recommendations.models import FollowUp, FollowUpState, Measure
 from recommendations.services import change_followup_state, complete_followup, propose_measure
 from registry.models import Initiative
 
+from .base_views import AgentView
 from .fields import plain_number
 from .schema import NOT_FOUND, SLUG_PARAMETER, USERNAME_HELP, VALIDATION_ERROR
 
@@ -93,12 +93,8 @@ class FollowUpStateSerializer(StrictFieldsMixin, serializers.Serializer):
         responses={201: FollowUpSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND},
     ),
 )
-class InitiativeFollowUpsView(generics.GenericAPIView):
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [IsAgent]
+class InitiativeFollowUpsView(AgentView):
     serializer_class = FollowUpSerializer
-    pagination_class = None
-    filter_backends = []
     queryset = FollowUp.objects.none()
 
     def get(self, request, slug):
@@ -132,12 +128,8 @@ class InitiativeFollowUpsView(generics.GenericAPIView):
         responses={200: FollowUpSerializer, 400: VALIDATION_ERROR, 404: NOT_FOUND},
     ),
 )
-class FollowUpStateView(generics.GenericAPIView):
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [IsAgent]
+class FollowUpStateView(AgentView):
     serializer_class = FollowUpSerializer
-    pagination_class = None
-    filter_backends = []
     queryset = FollowUp.objects.none()
 
     def post(self, request, pk):

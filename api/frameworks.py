@@ -3,14 +3,14 @@ drafts stay hidden."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from assessment.models import Criterion, CriterionKind, Framework, FrameworkStatus
-from core.api import AUTHENTICATION_CLASSES
 
+from .base_views import PublicListViewSet, public_list_schema
 from .schema import NOT_FOUND
 
 PUBLIC_FRAMEWORK_STATUSES = (FrameworkStatus.PUBLISHED, FrameworkStatus.RETIRED)
@@ -83,22 +83,15 @@ class FrameworkSerializer(serializers.ModelSerializer):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Published and retired eligibility frameworks")),
-    retrieve=extend_schema(
-        summary=_("One framework version with its criteria"),
-        parameters=[OpenApiParameter("version", int, OpenApiParameter.PATH)],
-        responses={200: FrameworkSerializer, 404: NOT_FOUND},
-    ),
+@public_list_schema(
+    summary=_("Published and retired eligibility frameworks"),
+    one_summary=_("One framework version with its criteria"),
+    parameters=[OpenApiParameter("version", int, OpenApiParameter.PATH)],
 )
-class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(PublicListViewSet):
     """Drafts stay hidden: only frameworks that are or were in force are public."""
 
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [permissions.AllowAny]
     serializer_class = FrameworkSerializer
-    pagination_class = None
-    filter_backends = []
     lookup_field = "version"
     lookup_value_regex = "[0-9]+"
 

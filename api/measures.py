@@ -4,18 +4,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
-    extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers
 
-from core.api import AUTHENTICATION_CLASSES
 from core.roles import is_agent
 from planning.queries import measure_reach
 from recommendations.models import Measure
 
-from .schema import NOT_FOUND
+from .base_views import PublicListViewSet, public_list_schema
 
 
 class MeasureReachSerializer(serializers.Serializer):
@@ -119,20 +116,13 @@ class MeasureSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Public support measures (adopted or in place)")),
-    retrieve=extend_schema(
-        summary=_("One public support measure"),
-        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
-        responses={200: MeasureSerializer, 404: NOT_FOUND},
-    ),
+@public_list_schema(
+    summary=_("Public support measures (adopted or in place)"),
+    one_summary=_("One public support measure"),
+    parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
 )
-class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [permissions.AllowAny]
+class MeasureViewSet(PublicListViewSet):
     serializer_class = MeasureSerializer
-    pagination_class = None
-    filter_backends = []
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9_-]+"
 

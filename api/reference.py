@@ -2,13 +2,11 @@
 serializers that nest their rows (and communes) in an initiative."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers
 
-from core.api import AUTHENTICATION_CLASSES
 from registry.models import Departement, InitiativeType, Need
 
-from .schema import NOT_FOUND
+from .base_views import PublicListViewSet, public_list_schema
 
 
 class ReferenceSerializer(serializers.Serializer):
@@ -41,13 +39,9 @@ class NeedSerializer(ReferenceSerializer):
     description = serializers.CharField(read_only=True)
 
 
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferenceViewSet(PublicListViewSet):
     """Small reference lists: not paginated, cached by clients for a day."""
 
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [permissions.AllowAny]
-    pagination_class = None
-    filter_backends = []
     lookup_field = "code"
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -57,34 +51,19 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Départements of Occitanie")),
-    retrieve=extend_schema(
-        summary=_("One département"), responses={200: DepartementSerializer, 404: NOT_FOUND}
-    ),
-)
+@public_list_schema(summary=_("Départements of Occitanie"), one_summary=_("One département"))
 class DepartementViewSet(ReferenceViewSet):
     queryset = Departement.objects.all()
     serializer_class = DepartementSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Distribution types")),
-    retrieve=extend_schema(
-        summary=_("One distribution type"), responses={200: TypeSerializer, 404: NOT_FOUND}
-    ),
-)
+@public_list_schema(summary=_("Distribution types"), one_summary=_("One distribution type"))
 class TypeViewSet(ReferenceViewSet):
     queryset = InitiativeType.objects.all()
     serializer_class = TypeSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(summary=_("Needs and obstacles")),
-    retrieve=extend_schema(
-        summary=_("One need or obstacle"), responses={200: NeedSerializer, 404: NOT_FOUND}
-    ),
-)
+@public_list_schema(summary=_("Needs and obstacles"), one_summary=_("One need or obstacle"))
 class NeedViewSet(ReferenceViewSet):
     queryset = Need.objects.all()
     serializer_class = NeedSerializer
