@@ -22,33 +22,29 @@ from .items import InitiativeSerializer, export_items
 # --- Renderers: content negotiation only, the list view streams the bodies ----------------------
 
 
-class CSVRenderer(BaseRenderer):
-    """Declares text/csv for content negotiation; the list view streams the body itself."""
+class StreamedRenderer(BaseRenderer):
+    """Declares a media type for content negotiation; the view streams the body itself."""
 
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class CSVRenderer(StreamedRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
 
-
-class GeoJSONRenderer(BaseRenderer):
+class GeoJSONRenderer(StreamedRenderer):
     media_type = "application/geo+json"
     format = "geojson"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
 
-
-class XLSXRenderer(BaseRenderer):
+class XLSXRenderer(StreamedRenderer):
     media_type = XLSX_CONTENT_TYPE
     format = "xlsx"
     charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
 
 
 EXPORT_FORMATS = ("csv", "geojson", "xlsx")
