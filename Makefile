@@ -65,8 +65,11 @@ e2e-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# On every core (pytest-xdist, a test database per worker); tests that share an outside resource
+# carry an xdist_group mark and stay on one worker (--dist loadgroup).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed e2e-deps
-	DJANGO_TESTING=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_TESTING=true $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
