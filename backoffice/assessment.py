@@ -81,24 +81,20 @@ def queue(request):
 def propose_measure(request, slug):
     initiative = get_object_or_404(Initiative, slug=slug)
     form = ProposeMeasureForm(request.POST)
-    if form.is_valid():
-        try:
-            services.propose_measure(
-                initiative=initiative,
-                measure=form.cleaned_data["measure"],
-                by=request.user,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("Measure “%(measure)s” proposed to %(initiative)s.")
-                % {"measure": form.cleaned_data["measure"].display_title, "initiative": initiative},
-            )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a measure to propose."))
+    elif _recorded(
+        request,
+        services.propose_measure,
+        initiative=initiative,
+        measure=form.cleaned_data["measure"],
+        comment=form.cleaned_data["comment"],
+    ):
+        messages.success(
+            request,
+            _("Measure “%(measure)s” proposed to %(initiative)s.")
+            % {"measure": form.cleaned_data["measure"].display_title, "initiative": initiative},
+        )
     return redirect("accounts:initiative-recommendations", slug=initiative.slug)
 
 
@@ -107,21 +103,28 @@ def propose_measure(request, slug):
 def change_followup(request, pk):
     followup = get_object_or_404(FollowUp.objects.select_related("initiative"), pk=pk)
     form = FollowUpStateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_followup_state(
-                followup=followup,
-                to_state=form.cleaned_data["to_state"],
-                by=request.user,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Follow-up updated."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("This change is not possible."))
+    elif _recorded(
+        request,
+        services.change_followup_state,
+        followup=followup,
+        to_state=form.cleaned_data["to_state"],
+        comment=form.cleaned_data["comment"],
+    ):
+        messages.success(request, _("Follow-up updated."))
     return redirect("accounts:initiative-recommendations", slug=followup.initiative.slug)
+
+
+def _recorded(request, write, **arguments) -> bool:
+    """Call the follow-up service `write` as this agent; show the messages of a refusal. True
+    when it went through."""
+    try:
+        write(**arguments, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    return True
 
 
 @agent_required

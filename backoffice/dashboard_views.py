@@ -34,6 +34,16 @@ class Chart:
     link: Callable  # (Filters, row) → the search's parameters for the row's initiatives
 
 
+def _row_link(parameter: str, *, followups=False, **fixed):
+    """A chart's link: the search with the filters (and `fixed` values), `parameter` the row's
+    key."""
+    return lambda filters, row: {
+        **filters.search_params(followups=followups),
+        **fixed,
+        parameter: row.key,
+    }
+
+
 def _month_link(filters: dashboard.Filters, row) -> dict:
     year, month = (int(part) for part in row.key.split("-"))
     first = datetime.date(year, month, 1)
@@ -61,37 +71,33 @@ CHARTS = {
     "statuts": Chart(
         _("Initiatives by status"),
         lambda f: dashboard.by_status(f.initiatives()),
-        lambda f, row: {**f.search_params(), "status": row.key},
+        _row_link("status"),
     ),
     # Filtered by département or type, these two show the one chosen only.
     "departements": Chart(
         _("Initiatives by département"),
         lambda f: _chosen(dashboard.by_departement(f.initiatives()), f.departement),
-        lambda f, row: {**f.search_params(), "departement": row.key},
+        _row_link("departement"),
     ),
     "types": Chart(
         _("Initiatives by distribution type"),
         lambda f: _chosen(dashboard.by_type(f.initiatives()), f.type),
-        lambda f, row: {**f.search_params(), "type": row.key},
+        _row_link("type"),
     ),
     "verdicts": Chart(
         _("Submitted and validated initiatives by eligibility verdict"),
         lambda f: dashboard.by_verdict(f.initiatives()),
-        lambda f, row: {
-            **f.search_params(),
-            "status": list(dashboard.ASSESSED_STATUSES),
-            "verdict": row.key,
-        },
+        _row_link("verdict", status=list(dashboard.ASSESSED_STATUSES)),
     ),
     "besoins": Chart(
         _("Most declared needs and obstacles"),
         lambda f: dashboard.top_needs(f.initiatives()),
-        lambda f, row: {**f.search_params(), "need": row.key},
+        _row_link("need"),
     ),
     "suivis": Chart(
         _("Measures proposed, by follow-up state"),
         lambda f: dashboard.followups_by_state(f.scope(), f.start, f.end),
-        lambda f, row: {**f.search_params(followups=True), "followup": row.key},
+        _row_link("followup", followups=True),
     ),
     "inscriptions": Chart(_("Registrations per month"), _registrations, _month_link),
 }

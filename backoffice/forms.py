@@ -14,24 +14,27 @@ from .dashboard import NOT_ASSESSED, Filters
 User = get_user_model()
 
 
-def departement_field():
+def code_choice_field(label, queryset, empty_label):
+    """An optional choice of one row of `queryset`, by its code."""
     return forms.ModelChoiceField(
-        label=_("Département"),
+        label=label,
         required=False,
-        queryset=Departement.objects.order_by("code").defer("outline"),
+        queryset=queryset,
         to_field_name="code",
-        empty_label=_("Every département"),
+        empty_label=empty_label,
+    )
+
+
+def departement_field():
+    return code_choice_field(
+        _("Département"),
+        Departement.objects.order_by("code").defer("outline"),
+        _("Every département"),
     )
 
 
 def type_field():
-    return forms.ModelChoiceField(
-        label=_("Distribution type"),
-        required=False,
-        queryset=InitiativeType.objects.all(),
-        to_field_name="code",
-        empty_label=_("Every type"),
-    )
+    return code_choice_field(_("Distribution type"), InitiativeType.objects.all(), _("Every type"))
 
 
 def date_field(label):
@@ -112,13 +115,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("Any verdict")), *Verdict.choices, (NOT_ASSESSED, _("Not assessed"))],
     )
-    need = forms.ModelChoiceField(
-        label=_("Declared need"),
-        required=False,
-        queryset=Need.objects.all(),
-        to_field_name="code",
-        empty_label=_("Any need"),
-    )
+    need = code_choice_field(_("Declared need"), Need.objects.all(), _("Any need"))
     registered_from = date_field(_("Registered from"))
     registered_to = date_field(_("Registered until"))
     followup = forms.ChoiceField(
@@ -126,12 +123,8 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("In any state")), *FollowUpState.choices],
     )
-    measure = forms.ModelChoiceField(
-        label=_("Of the measure"),
-        required=False,
-        queryset=Measure.objects.order_by("code"),
-        to_field_name="code",
-        empty_label=_("Any measure"),
+    measure = code_choice_field(
+        _("Of the measure"), Measure.objects.order_by("code"), _("Any measure")
     )
     followup_from = date_field(_("In that state from"))
     followup_to = date_field(_("In that state until"))

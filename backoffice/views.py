@@ -62,16 +62,8 @@ def initiative(request, slug):
     initiative = get_object_or_404(
         Initiative.objects.with_references().prefetch_related("needs", "owners"), slug=slug
     )
-    return render(
-        request,
-        "backoffice/initiative.html",
-        {
-            "initiative": initiative,
-            "timeline": initiative_timeline(initiative),
-            "claims": initiative.claims.select_related("claimant", "decided_by"),
-            "moderation_form": ModerationForm() if initiative.status == Status.SUBMITTED else None,
-        },
-    )
+    form = ModerationForm() if initiative.status == Status.SUBMITTED else None
+    return _initiative_page(request, initiative, form)
 
 
 @agent_required
@@ -79,24 +71,22 @@ def initiative(request, slug):
 def moderate(request, slug):
     initiative = get_object_or_404(Initiative, slug=slug)
     form = ModerationForm(request.POST)
-    if form.is_valid():
-        try:
-            moderate_initiative(
-                initiative=initiative,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                site_url=site_url(request),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+    if form.is_valid() and _decided(
+        request,
+        moderate_initiative,
+        initiative=initiative,
+        decision=form.cleaned_data["decision"],
+        reason=form.cleaned_data["reason"],
+    ):
+        if form.cleaned_data["decision"] == Status.VALIDATED:
+            messages.success(request, _("“%(name)s” is validated.") % {"name": initiative})
         else:
-            if form.cleaned_data["decision"] == Status.VALIDATED:
-                messages.success(request, _("“%(name)s” is validated.") % {"name": initiative})
-            else:
-                messages.success(request, _("“%(name)s” is rejected.") % {"name": initiative})
-            return redirect("backoffice:moderation")
+            messages.success(request, _("“%(name)s” is rejected.") % {"name": initiative})
+        return redirect("backoffice:moderation")
+    return _initiative_page(request, initiative, form, status=400)
+
+
+def _initiative_page(request, initiative, moderation_form, *, status=200):
     return render(
         request,
         "backoffice/initiative.html",
@@ -104,10 +94,22 @@ def moderate(request, slug):
             "initiative": initiative,
             "timeline": initiative_timeline(initiative),
             "claims": initiative.claims.select_related("claimant", "decided_by"),
-            "moderation_form": form,
+            "moderation_form": moderation_form,
         },
-        status=400,
+        status=status,
     )
+
+
+def _decided(request, decide, **arguments) -> bool:
+    """Call the decision service `decide` as this agent (it writes to the people concerned,
+    hence the site's address); show the messages of a refusal. True when it went through."""
+    try:
+        decide(**arguments, by=request.user, site_url=site_url(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    return True
 
 
 @agent_required
@@ -137,18 +139,13 @@ def claim_decide(request, pk):
             for message in errors:
                 messages.error(request, message)
         return redirect("backoffice:claims")
-    try:
-        decide_claim(
-            claim=claim,
-            approve=form.cleaned_data["approve"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-            site_url=site_url(request),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if _decided(
+        request,
+        decide_claim,
+        claim=claim,
+        approve=form.cleaned_data["approve"],
+        reason=form.cleaned_data["reason"],
+    ):
         messages.success(request, _("Claim decided; the claimant is told by e-mail."))
     return redirect("backoffice:claims")
 
