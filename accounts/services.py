@@ -165,12 +165,13 @@ def delete_account(*, user, by=None) -> Release:
     """Delete `user` and the personal data tied to their account (GDPR right to erasure).
 
     Initiatives they alone own are archived and their public contact blanked; those they run
-    with others only lose them (registry.services.release_owner). Their claims go with the
-    account (Claim.claimant cascades), and so do their log-in records (django-axes keys them by
-    user name, not by a foreign key). The row is deleted rather than anonymised: every history
-    that names an account (status changes, assessments, follow-ups, claims decided) points to
-    it with SET_NULL, so those rows stay and read "by: —", and the reason recorded when an
-    initiative is archived says why. `by` is who asked, when not the holder (an administrator).
+    with others only lose them (registry.services.personal_data.release_owner). Their claims go
+    with the account (Claim.claimant cascades), and so do their log-in records (django-axes keys
+    them by user name, not by a foreign key). The row is deleted rather than anonymised: every
+    history that names an account (status changes, assessments, follow-ups, claims decided)
+    points to it with SET_NULL, so those rows stay and read "by: —", and the reason recorded
+    when an initiative is archived says why. `by` is who asked, when not the holder (an
+    administrator).
     """
     if not can_delete_account(user):
         raise ValidationError(

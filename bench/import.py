@@ -4,8 +4,8 @@ Builds files of N rows (distinct names and SIRETs, spread over real communes, de
 a CSV as Excel writes it in French (Windows-1252, `;`) and an XLSX workbook, in a throw-away
 test database with the communes and reference lists loaded. Times: the dry run of each file
 (read and check every row, nothing written), the import creating N initiatives (all or
-nothing, one transaction, each row through registry.services.create_initiative and its
-history), and the same file imported again with one column changed (N updates through
+nothing, one transaction, each row through registry.services.initiatives.create_initiative and
+its history), and the same file imported again with one column changed (N updates through
 update_initiative). Prints a table. Runs on SQLite, or on PostgreSQL when DATABASE_URL is set.
 The target: 5,000 rows imported in under 30 s on SQLite.
 

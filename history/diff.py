@@ -27,7 +27,7 @@ from .models import INITIATIVE_RELATIONS
 # Never compared: bookkeeping the version itself carries.
 NOT_COMPARED = frozenset({"id", "version", "created_at", "updated_at", "search_text"})
 # A restore brings back the facts, not the workflow: the status moves only through
-# registry.services.change_status, and the address of the public page (slug) stays.
+# registry.services.workflow.change_status, and the address of the public page (slug) stays.
 NOT_RESTORED = frozenset({"slug", "status"})
 EMPTY = "—"
 
@@ -59,7 +59,7 @@ def compared_fields():
 
 
 def restorable_fields():
-    """The fields a restore writes back, through registry.services.update_initiative."""
+    """The fields a restore writes back, through registry.services.initiatives.update_initiative."""
     return [
         field for field in compared_fields() if field.editable and field.name not in NOT_RESTORED
     ]

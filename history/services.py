@@ -110,9 +110,10 @@ def plan_restore(*, initiative: Initiative, version: HistoricalInitiative) -> Re
 
 @transaction.atomic
 def restore_initiative(*, initiative: Initiative, version: HistoricalInitiative, by) -> Restored:
-    """Write `version`'s facts back through registry.services.update_initiative (validated like
-    any edit; the restore is itself recorded, as a new version naming the one restored), then
-    re-assess the initiative when an eligibility fact changed and it had a current assessment.
+    """Write `version`'s facts back through registry.services.initiatives.update_initiative
+    (validated like any edit; the restore is itself recorded, as a new version naming the one
+    restored), then re-assess the initiative when an eligibility fact changed and it had a
+    current assessment.
 
     Raises ValidationError when nothing differs or when the old values no longer pass today's
     checks (the message says which)."""

@@ -1,5 +1,6 @@
 """Importing initiatives from a file: the dry run, then the import itself, through the registry's
-one write path (registry.services.create_initiative, update_initiative, change_status).
+one write path (registry.services.initiatives.create_initiative and update_initiative,
+registry.services.workflow.change_status).
 
     batch = preview_import(content=..., file_name=..., by=agent, source=Source.BACKOFFICE)
     batch = apply_import(batch=batch, by=agent)            # after the agent confirmed
@@ -158,7 +159,7 @@ def apply_import(
 
 class _Writer:
     """Writes the valid rows of an analysis by batches of CHUNK, through
-    registry.services.create_initiatives and update_initiatives (rows without a change were
+    registry.services.batch.create_initiatives and update_initiatives (rows without a change were
     left out by the analysis). A row refused while writing is left out (valid rows only) or
     stops the import (all or nothing); the batch is written again without it."""
 

@@ -1,5 +1,5 @@
 """An agent erases an initiative's public contact at a person's request: the service
-registry.services.anonymise_contact and the admin action "Anonymise the contact"."""
+registry.services.personal_data.anonymise_contact and the admin action "Anonymise the contact"."""
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry

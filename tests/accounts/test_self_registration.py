@@ -280,7 +280,7 @@ def test_changing_an_eligibility_fact_sends_a_validated_initiative_back_to_moder
 
 def test_renaming_a_validated_initiative_sends_it_back_to_moderation(retailer_client, retailer):
     """A new name is a new public identity: an agent checks it before it is published, as the
-    API does (registry.services.RE_MODERATION_FIELDS)."""
+    API does (registry.services.initiatives.RE_MODERATION_FIELDS)."""
     initiative = InitiativeFactory(status=Status.VALIDATED, owners=[retailer], name="Avant")
 
     response = retailer_client.post(

@@ -148,7 +148,8 @@ def test_an_owner_updates_descriptive_fields(retailer_api, retailer):
 def test_an_owner_s_change_to_what_moderation_checks_sends_it_back_to_moderation(
     retailer_api, retailer, changes
 ):
-    """The same rule as the site's edit form (registry.services.RE_MODERATION_FIELDS)."""
+    """The same rule as the site's edit form
+    (registry.services.initiatives.RE_MODERATION_FIELDS)."""
     CommuneFactory(insee_code="31069", name="Blagnac", postal_codes=["31700"])
     initiative = InitiativeFactory(owners=[retailer], name="Nom d'origine")
 
