@@ -153,12 +153,7 @@ def claim_decide(request, pk):
 def _filtered(results, data: dict):
     """`results` narrowed by the search form's filters other than words (`data`: its cleaned
     values). The dashboard's figures link here with the same conditions as they count."""
-    if data.get("status"):
-        results = results.filter(status__in=data["status"])
-    if data.get("departement"):
-        results = results.filter(departement=data["departement"])
-    if data.get("type"):
-        results = results.filter(type=data["type"])
+    results = _narrowed(results, data, status="status__in", departement="departement", type="type")
     if data.get("need"):
         results = results.filter(pk__in=data["need"].initiatives.values("pk"))
     results = dashboard.registered_between(
@@ -174,16 +169,24 @@ def _filtered(results, data: dict):
         followups = dashboard.reached_between(
             FollowUp.objects.all(), data.get("followup_from"), data.get("followup_to")
         )
-        if data.get("followup"):
-            followups = followups.filter(state=data["followup"])
-        if data.get("measure"):
-            followups = followups.filter(measure=data["measure"])
-        if data.get("verdict_before"):
-            followups = followups.filter(verdict_before__in=data["verdict_before"])
-        if data.get("verdict_after"):
-            followups = followups.filter(verdict_after__in=data["verdict_after"])
+        followups = _narrowed(
+            followups,
+            data,
+            followup="state",
+            measure="measure",
+            verdict_before="verdict_before__in",
+            verdict_after="verdict_after__in",
+        )
         results = results.filter(pk__in=followups.values("initiative_id"))
     return results
+
+
+def _narrowed(queryset, data: dict, **lookups):
+    """`queryset` filtered on each lookup whose form field (the keyword) has a value."""
+    for name, lookup in lookups.items():
+        if data.get(name):
+            queryset = queryset.filter(**{lookup: data[name]})
+    return queryset
 
 
 @agent_required

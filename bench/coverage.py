@@ -23,7 +23,7 @@ import argparse
 import json
 import random
 
-from harness.database import on_each_database, setup_django, test_database, timed
+from harness.database import on_each_database, random_facts, setup_django, test_database, timed
 
 TARGETS = {"coverage": 5.0, "simulation": 10.0}
 
@@ -67,16 +67,7 @@ def _populate(n: int) -> None:
                 latitude=round(lat + rng.uniform(-0.01, 0.01), 5) if own_point else None,
                 longitude=round(lon + rng.uniform(-0.01, 0.01), 5) if own_point else None,
                 status=Status.VALIDATED,
-                partner_producers=rng.randint(0, 40),
-                regional_purchase_share=rng.randint(10, 100),
-                short_circuit_share=rng.randint(30, 100),
-                organic_share=rng.randint(0, 100),
-                quality_share=rng.randint(0, 60),
-                producer_price_share=rng.randint(50, 100),
-                intermediaries=rng.randint(0, 2),
-                staff_fte=rng.randint(0, 60) / 10,
-                weekly_opening_hours=rng.randint(4, 60),
-                step_free_access=rng.random() < 0.6,
+                **random_facts(rng),
             )
         )
     Initiative.objects.bulk_create(initiatives, batch_size=1000)

@@ -14,7 +14,7 @@ import json
 import random
 import time
 
-from harness.database import on_each_database, setup_django, test_database
+from harness.database import on_each_database, random_facts, setup_django, test_database
 
 
 def worker(sizes: list[int]) -> list[dict]:
@@ -53,16 +53,7 @@ def _measure(n: int) -> dict:
                 commune=commune,
                 departement=departement,
                 status=Status.VALIDATED,
-                partner_producers=rng.randint(0, 40),
-                regional_purchase_share=rng.randint(10, 100),
-                short_circuit_share=rng.randint(30, 100),
-                organic_share=rng.randint(0, 100),
-                quality_share=rng.randint(0, 60),
-                producer_price_share=rng.randint(50, 100),
-                intermediaries=rng.randint(0, 2),
-                staff_fte=rng.randint(0, 60) / 10,
-                weekly_opening_hours=rng.randint(4, 60),
-                step_free_access=rng.random() < 0.6,
+                **random_facts(rng),
             )
             for i in range(n)
         ],

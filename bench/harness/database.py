@@ -63,6 +63,23 @@ def timed(function):
     return value, time.perf_counter() - started
 
 
+def random_facts(rng) -> dict:
+    """Sourcing, staffing and opening facts of a bench initiative, drawn from `rng`: what
+    pre-filling reads, so that assessments come out varied."""
+    return {
+        "partner_producers": rng.randint(0, 40),
+        "regional_purchase_share": rng.randint(10, 100),
+        "short_circuit_share": rng.randint(30, 100),
+        "organic_share": rng.randint(0, 100),
+        "quality_share": rng.randint(0, 60),
+        "producer_price_share": rng.randint(50, 100),
+        "intermediaries": rng.randint(0, 2),
+        "staff_fte": rng.randint(0, 60) / 10,
+        "weekly_opening_hours": rng.randint(4, 60),
+        "step_free_access": rng.random() < 0.6,
+    }
+
+
 def add_current_assessments(initiatives) -> None:
     """A current assessment of framework v1 for each initiative, without the engine: scores
     from 30 to 89 in turn, eligible from 50, no answers."""
