@@ -21,11 +21,15 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 
-from harness.database import ROOT, add_current_assessments, no_throttle, setup_django
+from harness.database import (
+    add_current_assessments,
+    no_throttle,
+    on_each_database,
+    setup_django,
+    test_database,
+)
 
 QUERIES = [
     "magasin de producteurs",  # a type name: a fifth of the rows
@@ -73,17 +77,14 @@ def worker(size: int, repeat: int) -> list[dict]:
     no_throttle()
 
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     # Not setup_test_environment(): its instrumented template rendering would be timed too.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command(
-            "loaddata", "departements", "communes", "reference", "framework_v1", verbosity=0
-        )
+    with test_database(
+        "departements", "communes", "reference", "framework_v1", test_environment=False
+    ):
         rows = [{"what": "bulk creation (s)", "seconds": populate(size)}]
         started = time.perf_counter()
         from registry.models import Initiative
@@ -108,8 +109,6 @@ def worker(size: int, repeat: int) -> list[dict]:
             rows.append(row(surface, "(all queries)", every, None))
         rows.extend(count_before_and_after("fromage"))
         return rows
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def percentile(times: list[float], share: float) -> float:
@@ -255,9 +254,6 @@ def main():
         print(json.dumps(worker(args.size, args.repeat)))
         return
 
-    backends = [("SQLite", {k: v for k, v in os.environ.items() if k != "DATABASE_URL"})]
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        backends.append(("PostgreSQL", dict(os.environ)))
     print(
         f"\nSearch at {args.size:,} initiatives: catalogue page and API JSON list, "
         f"{args.repeat} requests per query after one to warm up, no response cache; "
@@ -268,27 +264,10 @@ def main():
         f"{'p50 ms':>7} | {'p95 ms':>7} |"
     )
     print(f"|{'-' * 12}|{'-' * 15}|{'-' * 42}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
-    for name, env in backends:
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                "--size",
-                str(args.size),
-                "--repeat",
-                str(args.repeat),
-            ],
-            env={**env, "DJANGO_TESTING": "true"},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode:
-            print(f"{name}: failed\n{out.stderr}", file=sys.stderr)
-            sys.exit(1)
-        for r in json.loads(out.stdout.strip().splitlines()[-1]):
+    for name, rows in on_each_database(
+        __file__, "--size", str(args.size), "--repeat", str(args.repeat)
+    ):
+        for r in rows:
             if "seconds" in r:
                 print(
                     f"| {name:<10} | {'(setup)':<13} | {r['what']:<40} | {'':>7} | "
