@@ -65,11 +65,12 @@ e2e-deps:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# On every core (pytest-xdist, a test database per worker); tests that share an outside resource
-# carry an xdist_group mark and stay on one worker (--dist loadgroup).
+# On every core (pytest-xdist, a test database per worker). A test module runs whole on one
+# worker (--dist loadfile): tests of a module may share an outside resource (test_tasks_rq.py
+# flushes its Redis database around each test).
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed e2e-deps
-	DJANGO_TESTING=true $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	DJANGO_TESTING=true $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

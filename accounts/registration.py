@@ -17,6 +17,7 @@ from assessment.queries import with_current_assessment
 from assessment.services import SELF_CHECK_FRAMEWORK_KEY, SELF_CHECK_SESSION_KEY
 from core.permissions import retailer_required
 from core.roles import is_agent
+from registry.communes import commune_index
 from registry.models import (
     PRACTICE_FIELDS,
     SOURCING_FIELDS,
@@ -24,7 +25,7 @@ from registry.models import (
     Initiative,
     Status,
 )
-from registry.search import commune_index, fold
+from registry.search import fold
 from registry.services.initiatives import (
     M2M_FIELDS,
     RE_MODERATION_FIELDS,

@@ -7,8 +7,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from registry.communes import match_communes
 from registry.models import Commune, EnvironmentalPractice, Initiative, SocialAccessScheme
-from registry.search import match_communes
 
 
 class CommuneField(forms.CharField):

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Verdict
 from assessment.queries import with_current_assessment
+from registry.communes import annotate_distance, choice_labels, match_communes
 from registry.models import Departement, InitiativeType, Label, Need, ProductCategory
-from registry.search import annotate_distance, choice_labels, match_communes, name_first, search
+from registry.search import name_first, search
 
 # How many communes an ambiguous "near" lists.
 NEAR_CHOICES_SHOWN = 8

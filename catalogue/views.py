@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 from assessment.queries import with_current_assessment
 from core import response_cache
 from core.i18n import english_active
+from registry.communes import annotate_distance
 from registry.models import Initiative
-from registry.search import annotate_distance
 
 from .filters import InitiativeFilter
 from .queries import MAP_VERDICTS, key_figures, map_verdict, public_initiatives

@@ -8,14 +8,14 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from registry.communes import KM_PER_DEGREE, LONGITUDE_SCALE
+
 from . import cells
 
 # Possible duplicates: names this alike (0 to 1, difflib's ratio on folded names without
 # articles), this close (km).
 NAME_SIMILARITY = 0.85
 NEARBY_KM = 1.0
-KM_PER_DEGREE = 111.195
-LONGITUDE_SCALE = 0.73  # cos(43.7°): Occitanie's middle, as registry.search
 GRID_LAT = NEARBY_KM / KM_PER_DEGREE
 GRID_LON = NEARBY_KM / (KM_PER_DEGREE * LONGITUDE_SCALE)
 ARTICLES = frozenset({"le", "la", "les", "l", "de", "du", "des", "d", "et", "a", "au", "aux"})

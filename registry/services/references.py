@@ -3,8 +3,9 @@ and deleted with the search text of the initiatives that refer to them."""
 
 from django.db import transaction
 
+from ..communes import forget_commune_index
 from ..models import Commune, Initiative
-from ..search import forget_commune_index, initiatives_referring_to, refresh_search_text
+from ..search import initiatives_referring_to, refresh_search_text
 
 NAME_FIELDS = ("name", "name_en")
 

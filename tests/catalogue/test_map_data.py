@@ -7,8 +7,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from registry.communes import order_by_distance
 from registry.models import Initiative
-from registry.search import order_by_distance
 from tests.factories import AssessmentFactory, InitiativeFactory
 
 from .test_catalogue import albi, ariege

@@ -31,8 +31,6 @@ from core.tasks_rq import TaskJob
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/13"
 PREFIX = "tests"
-# One Redis database, flushed around each test: with pytest-xdist, all on the same worker.
-pytestmark = pytest.mark.xdist_group("redis-db-13")
 
 
 @task

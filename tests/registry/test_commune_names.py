@@ -1,12 +1,12 @@
-"""Communes typed as people type them (registry.search.match_communes): without hyphens,
+"""Communes typed as people type them (registry.communes.match_communes): without hyphens,
 accents or capitals, taken when they name one commune, the choices listed otherwise. Used by
 the catalogue's "near the commune", the location step and its search-as-you-type list."""
 
 import pytest
 from django.urls import reverse
 
+from registry.communes import choice_labels, find_commune, match_communes
 from registry.models import Initiative
-from registry.search import choice_labels, find_commune, match_communes
 from tests.factories import (
     CommuneFactory,
     DepartementFactory,

@@ -10,6 +10,7 @@ from django.db import transaction
 from assessment.models import Criterion, Framework
 from core.roles import ADMIN, AGENT, CURATOR, RETAILER, ensure_roles
 from recommendations.models import Measure
+from registry.communes import forget_commune_index
 from registry.models import (
     Commune,
     Departement,
@@ -21,7 +22,7 @@ from registry.models import (
     PacteOrientation,
     ProductCategory,
 )
-from registry.search import forget_commune_index, refresh_search_text
+from registry.search import refresh_search_text
 
 DEMO_PASSWORD = "occitanie-demo"
 # username, role, staff (admin site access), superuser
