@@ -1,13 +1,13 @@
 """Files written by background exports (EXPORTS_DIR), all or nothing: a file appears under its
 name only once complete, so a failed export never leaves half a file to download."""
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
+
+from core.files import write_atomically
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 
@@ -22,19 +22,8 @@ def write_export(filename: str, chunks: Iterable[bytes]) -> tuple[Path, int]:
     """Write `chunks` to EXPORTS_DIR/filename through a temporary file; (path, bytes)."""
     if not SAFE_NAME.match(filename):
         raise ValueError(f"Unsafe export file name: {filename!r}")
-    folder = exports_dir()
-    size = 0
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
-                size += len(chunk)
-        os.replace(temporary, folder / filename)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return folder / filename, size
+    path = exports_dir() / filename
+    return path, write_atomically(path, chunks)
 
 
 def export_file(run) -> Path | None:

@@ -8,8 +8,6 @@ older run (the framework's, when none is in force any more) is never offered.
 """
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,8 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from core.files import write_atomically
 
 from .tables.criteria import CRITERIA
 from .tables.initiatives import INITIATIVES
@@ -102,20 +102,9 @@ def directory() -> Path:
 
 
 def write_file(folder: Path, name: str, chunks: Iterable[bytes]) -> int:
-    """Writes `chunks` into folder/name through a temporary file; returns the size in bytes."""
-    size = 0
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
-                size += len(chunk)
-        os.chmod(temporary, 0o644)  # served as they are: readable by the web server
-        os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return size
+    """Writes `chunks` into folder/name all or nothing; returns the size in bytes."""
+    # Served as they are: readable by the web server.
+    return write_atomically(folder / name, chunks, mode=0o644)
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
