@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.personal_data import login_names
 from core.mail import send_later
-from core.roles import RETAILER, ensure_roles, is_agent
+from core.roles import ADMIN, AGENT, CURATOR, RETAILER, ensure_roles, is_agent
 from registry.services.personal_data import Release, release_owner
 
 
@@ -227,3 +229,47 @@ def purge_never_activated_accounts(*, days: int, dry_run: bool = False) -> Purge
         if not dry_run:
             user.delete()
     return purge
+
+
+def _years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
+    """The same day and time `years` calendar years before `moment` (29 February: the 28th)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def unused_accounts(*, years: int):
+    """Accounts not logged in to for more than `years` years, or never logged in to and signed
+    up more than `years` years ago, active or not, oldest first; `last_used` is that date.
+
+    The Région's staff (staff and superusers, agents, curators and admins) are left out, even
+    deactivated ones: an administrator deletes them (can_delete_account).
+    """
+    cutoff = _years_before(timezone.now(), years)
+    return (
+        get_user_model()
+        .objects.annotate(last_used=Coalesce("last_login", "date_joined"))
+        .filter(last_used__lt=cutoff)
+        .exclude(
+            Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=[AGENT, CURATOR, ADMIN])
+        )
+        .order_by("last_used", "pk")
+    )
+
+
+@dataclass
+class Deletion:
+    user: object  # the account deleted, or to be (an unsaved copy with `last_used`, to report)
+    release: Release | None  # what became of its initiatives; None in a dry run
+
+
+def delete_unused_accounts(*, years: int, dry_run: bool = False) -> list[Deletion]:
+    """Delete the accounts unused for more than `years` years (see unused_accounts), each
+    through delete_account, as if its holder had deleted it: initiatives it alone owns are
+    archived with their public contact erased. Each deletion is a transaction of its own, so one
+    that fails leaves those before it done."""
+    return [
+        Deletion(user=user, release=None if dry_run else delete_account(user=user))
+        for user in unused_accounts(years=years)
+    ]

@@ -186,6 +186,13 @@ if ACCOUNT_ACTIVATION_PURGE_DAYS < 1:
     raise ImproperlyConfigured(
         f"ACCOUNT_ACTIVATION_PURGE_DAYS should be 1 or more, got {ACCOUNT_ACTIVATION_PURGE_DAYS}"
     )
+# It also deletes the accounts not logged in to for this many years (since signing up, for
+# those never logged in to), as their own deletion would; staff excepted (the privacy page says so).
+ACCOUNT_UNUSED_DELETION_YEARS = env_int("ACCOUNT_UNUSED_DELETION_YEARS", 3)
+if ACCOUNT_UNUSED_DELETION_YEARS < 1:
+    raise ImproperlyConfigured(
+        f"ACCOUNT_UNUSED_DELETION_YEARS should be 1 or more, got {ACCOUNT_UNUSED_DELETION_YEARS}"
+    )
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

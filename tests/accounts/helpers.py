@@ -1,3 +1,7 @@
+import datetime
+
+from django.utils import timezone
+
 from accounts.step_forms import STEPS
 
 
@@ -19,3 +23,13 @@ def step_data(initiative, step: str, **overrides) -> dict:
             data[name] = value
     data.update(overrides)
     return data
+
+
+def years_ago(years: int, *, days: int = 0) -> datetime.datetime:
+    """`years` calendar years before now, then `days` more (29 February: the 28th)."""
+    now = timezone.now()
+    try:
+        moment = now.replace(year=now.year - years)
+    except ValueError:
+        moment = now.replace(year=now.year - years, day=28)
+    return moment - datetime.timedelta(days=days)

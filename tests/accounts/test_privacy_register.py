@@ -4,8 +4,9 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_the_privacy_page_holds_the_register_with_the_purge_delay(client, settings):
+def test_the_privacy_page_holds_the_register_with_the_purge_delays(client, settings):
     settings.ACCOUNT_ACTIVATION_PURGE_DAYS = 45
+    settings.ACCOUNT_UNUSED_DELETION_YEARS = 2
 
     response = client.get(reverse("catalogue:privacy"), HTTP_ACCEPT_LANGUAGE="en")
 
@@ -26,4 +27,5 @@ def test_the_privacy_page_holds_the_register_with_the_purge_delay(client, settin
     ):
         assert f'<th scope="row">{row}</th>' in html
     assert "deleted 45 days after signing up" in html
+    assert "at the latest, 2 years after your last log-in" in html
     assert reverse("accounts:profile") in html
