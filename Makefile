@@ -67,10 +67,13 @@ e2e-deps:
 
 # On every core (pytest-xdist, a test database per worker). A test module runs whole on one
 # worker (--dist loadfile): tests of a module may share an outside resource (test_tasks_rq.py
-# flushes its Redis database around each test).
+# flushes its Redis database around each test). Then the browser tests, one at a time: beside
+# other workers, one of them lost its session now and then. Exit status 5 is "no test selected"
+# (PYTEST_ARGS naming only tests of the other kind).
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed e2e-deps
-	DJANGO_TESTING=true $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	DJANGO_TESTING=true $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not e2e" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	DJANGO_TESTING=true $(VENV)/bin/pytest -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
