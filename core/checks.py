@@ -33,7 +33,10 @@ def tasks_run_in_the_background(app_configs, **kwargs):
     return [
         Warning(
             "Background tasks run inside the request that starts them (or never).",
-            hint="Use django_tasks_db.DatabaseBackend and run `manage.py db_worker`.",
+            hint=(
+                "Leave DJANGO_TASKS_BACKEND unset (or db) and run `manage.py db_worker`, or set "
+                "REDIS_URL and run `manage.py rq_worker`."
+            ),
             id="core.W001",
         )
     ]
