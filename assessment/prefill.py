@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from registry.models import Initiative, LegalForm
+from registry.models import PRACTICE_FIELDS, Initiative, LegalForm
 
 from . import engine
 from .models import Framework, PrefillSource
@@ -123,15 +123,7 @@ PREFILL_FIELDS = (
     "staff_fte",
     "weekly_opening_hours",
     "step_free_access",
-    "food_retail_main_activity",
-    "compliance_declared",
-    "environmental_practices",
-    "social_access_schemes",
-    "outreach_events_per_year",
-    "work_integration_jobs",
-    "food_policy_partnership",
-    "governance",
-    "financial_situation",
+    *PRACTICE_FIELDS,
 )
 
 
