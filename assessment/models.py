@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import CheckConstraint
 from core.i18n import english_active, in_active_language
 from registry.models import Initiative, PacteAction, PacteOrientation
 
@@ -139,7 +140,7 @@ class Framework(models.Model):
                 name="framework_one_published",
                 violation_error_message=_("Another framework is already published."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=["draft", "published", "retired"]),
                 name="framework_status_known",
             ),
@@ -280,13 +281,13 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="criterion_code_unique"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(kind__in=CriterionKind.values), name="criterion_kind_known"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(question__in=QuestionKind.values), name="criterion_question_known"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(kind="eliminatory") | Q(max_points=0),
                 name="criterion_condition_has_no_points",
             ),
@@ -437,7 +438,7 @@ class Assessment(models.Model):
                 condition=Q(is_current=True),
                 name="assessment_one_current_per_initiative",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(verdict__in=["eligible", "not_eligible", "incomplete"]),
                 name="assessment_verdict_known",
             ),

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import CheckConstraint
+
 
 class TaskRunStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
@@ -58,7 +60,7 @@ class TaskRun(models.Model):
         verbose_name = _("background task")
         verbose_name_plural = _("background tasks")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(status__in=TaskRunStatus.values), name="taskrun_status_known"
             )
         ]

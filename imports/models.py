@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import CheckConstraint
 from registry.models import Status
 
 
@@ -82,10 +83,10 @@ class ImportBatch(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=BatchStatus.values), name="importbatch_status_known"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(new_status__in=[status.value for status in NEW_STATUSES]),
                 name="importbatch_new_status_known",
             ),

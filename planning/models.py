@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Verdict
+from core.constraints import CheckConstraint
 from recommendations.models import Measure
 from registry.models import Departement, Initiative, InitiativeType, Need
 
@@ -71,15 +72,13 @@ class Plan(models.Model):
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="plan_ends_after_it_starts",
                 violation_error_message=_("The period cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=PlanState.values), name="plan_state_known"
-            ),
-            models.CheckConstraint(
+            CheckConstraint(condition=Q(state__in=PlanState.values), name="plan_state_known"),
+            CheckConstraint(
                 condition=Q(budget__isnull=True) | Q(budget__gte=0), name="plan_budget_positive"
             ),
         ]
@@ -159,10 +158,10 @@ class PlanMeasure(models.Model):
                 name="planmeasure_once_per_plan",
                 violation_error_message=_("This measure is already in the plan."),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(state__in=PlanMeasureState.values), name="planmeasure_state_known"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(verdict="") | Q(verdict__in=[value for value, _l in TARGET_VERDICTS]),
                 name="planmeasure_verdict_known",
             ),
@@ -205,7 +204,7 @@ class PlanChange(models.Model):
         verbose_name = _("change to a plan")
         verbose_name_plural = _("changes to plans")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(kind__in=PlanChangeKind.values), name="planchange_kind_known"
             )
         ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Criterion
+from core.constraints import CheckConstraint
 from core.i18n import in_active_language
 from registry.models import Initiative, InitiativeType, Need, PacteAction
 
@@ -143,13 +144,13 @@ class Measure(models.Model):
         verbose_name = _("support measure")
         verbose_name_plural = _("support measures")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(priority__gte=1, priority__lte=3), name="measure_priority_1_to_3"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=MeasureStatus.values), name="measure_status_known"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(support_type__in=SupportType.values),
                 name="measure_support_type_known",
             ),
@@ -283,7 +284,7 @@ class FollowUp(models.Model):
         verbose_name = _("measure follow-up")
         verbose_name_plural = _("measure follow-ups")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(state__in=FollowUpState.values), name="followup_state_known"
             ),
             # One open follow-up of a measure per initiative at a time.
@@ -295,7 +296,7 @@ class FollowUp(models.Model):
                     "This measure is already being followed for this initiative."
                 ),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("proposed_on")),
                 name="followup_closes_after_proposal",
             ),

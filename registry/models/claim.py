@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import CheckConstraint
+
 from .initiative import Initiative
 
 
@@ -73,9 +75,7 @@ class Claim(models.Model):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_known"
-            ),
+            CheckConstraint(condition=Q(status__in=ClaimStatus.values), name="claim_status_known"),
             models.UniqueConstraint(
                 fields=["initiative", "claimant"],
                 condition=Q(status__in=OPEN_CLAIM_STATUSES),

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import CheckConstraint
+
 from ..validators import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
@@ -307,11 +309,9 @@ class Initiative(models.Model):
             models.UniqueConstraint(
                 fields=["siret"], condition=~Q(siret=""), name="initiative_siret_unique_when_set"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="initiative_status_known"
-            ),
+            CheckConstraint(condition=Q(status__in=Status.values), name="initiative_status_known"),
             *[
-                models.CheckConstraint(
+                CheckConstraint(
                     condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": 100}),
                     name=f"initiative_{field}_at_most_100",
                 )
@@ -324,7 +324,7 @@ class Initiative(models.Model):
                 )
             ],
             *[
-                models.CheckConstraint(
+                CheckConstraint(
                     condition=Q(**{f"{field}__isnull": True})
                     | Q(**{f"{field}__in": choices.values}),
                     name=f"initiative_{field}_known",
@@ -335,17 +335,17 @@ class Initiative(models.Model):
                     ("financial_situation", FinancialSituation),
                 )
             ],
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(latitude__isnull=True)
                 | Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
                 name="initiative_latitude_in_region",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(longitude__isnull=True)
                 | Q(longitude__gte=LONGITUDE_RANGE[0], longitude__lte=LONGITUDE_RANGE[1]),
                 name="initiative_longitude_in_region",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="initiative_coordinates_both_or_none",
@@ -431,7 +431,7 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(from_status=F("to_status")), name="statuschange_changes_status"
             )
         ]
