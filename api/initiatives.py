@@ -54,6 +54,7 @@ from .write_serializers import (
 )
 
 MODERATION_DECISIONS = (Status.VALIDATED, Status.REJECTED)
+WRITE_ACTIONS = ("update", "partial_update", "change_status")
 
 
 def visible_initiatives(user):
@@ -172,6 +173,10 @@ class InitiativeViewSet(
     def get_queryset(self):
         if self.action == "list":
             return list_queryset(framework_version=False)
+        if self.action in WRITE_ACTIONS:
+            # The row to change, as the services read it: the answer is read again after the
+            # write (_detail_response), with the detail's assessment and relations.
+            return visible_initiatives(self.request.user)
         queryset = with_current_assessment(
             visible_initiatives(self.request.user).with_references().prefetch_related("needs")
         )

@@ -4,6 +4,8 @@ shared)."""
 import django_filters
 from django import forms
 from django.db.models import F
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Verdict
@@ -69,8 +71,29 @@ class CatalogueFilterForm(forms.Form):
         return commune
 
 
+class FlatSelect(forms.Select):
+    """A select rendered in Python, as Django's template would render it without optgroups.
+    Django's template includes two more templates per option: the filters' hundred options
+    took about a third of a catalogue page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+        )
+
+
 def _select(**attrs):
-    return forms.Select(attrs={"class": "form-select", **attrs})
+    return FlatSelect(attrs={"class": "form-select", **attrs})
 
 
 class InitiativeFilter(django_filters.FilterSet):

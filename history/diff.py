@@ -25,7 +25,9 @@ from registry.models import (
 from .models import INITIATIVE_RELATIONS
 
 # Never compared: bookkeeping the version itself carries.
-NOT_COMPARED = frozenset({"id", "version", "created_at", "updated_at", "search_text"})
+NOT_COMPARED = frozenset(
+    {"id", "version", "created_at", "updated_at", "search_text", "search_name"}
+)
 # A restore brings back the facts, not the workflow: the status moves only through
 # registry.services.workflow.change_status, and the address of the public page (slug) stays.
 NOT_RESTORED = frozenset({"slug", "status"})

@@ -77,7 +77,7 @@ _track(
     Initiative,
     # Derived or bookkeeping columns: the search text follows the other fields, and the version's
     # own date says when it was saved.
-    excluded_fields=["search_text", "updated_at"],
+    excluded_fields=["search_text", "search_name", "updated_at"],
     bases=[InitiativeVersionBase],
     verbose_name=_("version of an initiative"),
     verbose_name_plural=_("versions of initiatives"),

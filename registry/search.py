@@ -10,7 +10,8 @@ fields ("épicerie vrac Albi"). An index answers it: on SQLite an FTS5 table wit
 tokenizer (migration 0008); on PostgreSQL a GIN index of every suffix of every word (migration
 0010), where "contains `chevre`" is "has a suffix starting with `chevre`", `'chevre':*`, exact,
 so that the rows found are not read again to check them. Name matches come first: the name's
-words lead the search text, up to NAME_END.
+words lead the search text, up to NAME_END, and are stored apart too (`search_name`, beside
+the name in an index), so that ranking does not read every match's row.
 
 The search text is derived data, written by refresh_search_text() only, which every write path
 calls: registry.services (create_initiative, update_initiative, which the site, the API and the
@@ -33,7 +34,7 @@ from collections import defaultdict
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.models import BooleanField, Case, F, Func, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Left, Lower, StrIndex
+from django.db.models.functions import Lower
 
 from core import dataversion
 
@@ -44,10 +45,10 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß"
 _NOT_A_WORD = re.compile(r"[\W_]+")
 
 MAX_SEARCH_WORDS = 8
-# Ends the name's words in `search_text`; folding never leaves one in the words themselves.
-NAME_END = "|"
 # Shorter words ("de", "la", "l") need not match when longer ones are given, nor rank a name.
 MIN_WORD_LENGTH = 3
+# Ends the name's words in `search_text`; folding never leaves one in the words themselves.
+NAME_END = "|"
 # PostgreSQL's index holds the suffixes cut to this length (migration 0010): a longer word is
 # looked up by its start, then checked in the text.
 INDEXED_SUFFIX_LENGTH = 32
@@ -141,6 +142,11 @@ def build_search_text(name: str, others, names=()) -> str:
     return " ".join([*name_words, NAME_END, *rest])
 
 
+def name_part(search_text: str) -> str:
+    """The name's words of a search text (stored as `search_name`)."""
+    return search_text.partition(NAME_END)[0].strip()
+
+
 def _related_names(model, ids, using) -> dict[int, list[str]]:
     """{initiative id: the names of its products, labels and needs}, in a fixed order."""
     names = defaultdict(list)
@@ -160,7 +166,8 @@ def _related_names(model, ids, using) -> dict[int, list[str]]:
 
 
 def refresh_search_text(queryset) -> int:
-    """Recompute the search text of the initiatives of `queryset`; returns how many changed.
+    """Recompute the search text (and name) of the initiatives of `queryset`; returns how many
+    changed.
 
     For any number of rows: read in chunks of SEARCH_CHUNK_SIZE, 4 queries each, and only the
     rows whose text changed are written (`updated_at` and `version` stay as they are: nothing
@@ -180,13 +187,15 @@ def refresh_search_text(queryset) -> int:
         chunk = ids[start : start + SEARCH_CHUNK_SIZE]
         related = _related_names(model, chunk, db)
         stale = []
-        rows = rows_of.filter(pk__in=chunk).values_list("pk", "search_text", *OWN_FIELDS, *names)
-        for pk, current, name, *texts in rows:
+        rows = rows_of.filter(pk__in=chunk).values_list(
+            "pk", "search_text", "search_name", *OWN_FIELDS, *names
+        )
+        for pk, current, current_name, name, *texts in rows:
             own, references = texts[: len(OWN_FIELDS) - 1], texts[len(OWN_FIELDS) - 1 :]
             text = build_search_text(name, own, [*references, *related.get(pk, ())])
-            if text != current:
-                stale.append(model(pk=pk, search_text=text))
-        rows_of.bulk_update(stale, ["search_text"], batch_size=500)
+            if text != current or name_part(text) != current_name:
+                stale.append(model(pk=pk, search_text=text, search_name=name_part(text)))
+        rows_of.bulk_update(stale, ["search_text", "search_name"], batch_size=500)
         changed += len(stale)
     if changed:
         # A bulk write, without signals: cached search results must not outlive it.
@@ -257,8 +266,10 @@ def ensure_sqlite_index(connection) -> bool:
             return True
         if "registry_initiative" not in connection.introspection.table_names(cursor):
             return False
-        columns = connection.introspection.get_table_description(cursor, "registry_initiative")
-        if "search_text" not in {column.name for column in columns}:  # migrated back before 0008
+        # PRAGMA, not Django's introspection: its parser of the table's SQL fails on the
+        # generated column (search_name).
+        cursor.execute("PRAGMA table_info(registry_initiative)")
+        if "search_text" not in {row[1] for row in cursor.fetchall()}:  # migrated back before 0008
             return False
         try:
             if SQLITE_INDEX not in present:
@@ -324,9 +335,8 @@ def search(queryset, text: str):
         return queryset
     queryset = _containing(queryset, words)
     ranked = [word for word in words if len(word) >= MIN_WORD_LENGTH] or words
-    queryset = queryset.alias(name_words=_NameWords("search_text"))
     in_name = [
-        Case(When(name_words__contains=word, then=Value(1)), default=Value(0))
+        Case(When(search_name__contains=word, then=Value(1)), default=Value(0))
         for word in dict.fromkeys(ranked)
     ]
     queryset = queryset.alias(
@@ -334,22 +344,6 @@ def search(queryset, text: str):
     )
     existing = queryset.query.order_by or queryset.model._meta.ordering
     return queryset.order_by(F("name_rank").desc(), *existing)
-
-
-class _NameWords(Func):
-    """The name's words: the search text up to NAME_END, a few dozen characters, so that the
-    ranking does not look for a word through the whole text. On PostgreSQL split_part() is the
-    cheapest way there; SQLite has no such function."""
-
-    function = "split_part"
-    output_field = TextField()
-
-    def __init__(self, expression):
-        super().__init__(expression, Value(NAME_END), Value(1))
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        text = self.source_expressions[0]
-        return compiler.compile(Left(text, StrIndex(text, Value(NAME_END))))
 
 
 class _SuffixesMatch(Func):

@@ -47,9 +47,10 @@ def create_initiatives(
         )
     pks = [initiative.pk for initiative in initiatives]
     refresh_search_text(Initiative.objects.filter(pk__in=pks))
-    texts = dict(Initiative.objects.filter(pk__in=pks).values_list("pk", "search_text"))
+    texts = Initiative.objects.filter(pk__in=pks).values_list("pk", "search_text", "search_name")
+    texts = {pk: (text, name) for pk, text, name in texts}
     for initiative, relations in items:
-        initiative.search_text = texts[initiative.pk]
+        initiative.search_text, initiative.search_name = texts[initiative.pk]
         # The relations as saved: the history's snapshot reads them without a query.
         initiative._prefetched_objects_cache = {
             name: list(dict.fromkeys(relations.get(name) or ())) for name in M2M_FIELDS

@@ -137,7 +137,7 @@ def create_initiative(
 def _refresh_search_text(initiative: Initiative) -> None:
     """The search text of `initiative`, in the database and on the instance."""
     refresh_search_text(Initiative.objects.filter(pk=initiative.pk))
-    initiative.refresh_from_db(fields=["search_text"])
+    initiative.refresh_from_db(fields=["search_text", "search_name"])
 
 
 @transaction.atomic

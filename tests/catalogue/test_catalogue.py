@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -328,7 +329,8 @@ def test_the_catalogue_needs_a_constant_number_of_queries(
         initiative.products.set(products)
         StoredAssessmentFactory(initiative=initiative)
 
-    with django_assert_max_num_queries(11):
+    # The count is a query of its own on SQLite (catalogue.views.page_ids).
+    with django_assert_max_num_queries(11 + (connection.vendor == "sqlite")):
         response = client.get(
             URL, {"q": "magasin", "near": "Albi", "eligible": "on", "departement": "31"}
         )

@@ -71,7 +71,8 @@ def test_the_measures_search_takes_words_in_any_field_and_a_code(client):
 
 
 def test_the_pages_of_a_search_count_every_match_once(client):
-    """The page's ids and the number of matches come from one query (catalogue.views)."""
+    """The page's ids and the number of matches: one query on PostgreSQL, two on SQLite
+    (catalogue.views.page_ids), whatever the page."""
     for n in range(30):
         InitiativeFactory(name=f"Vrac {n:02d}", summary="")
     InitiativeFactory(name="Autre", summary="")
@@ -83,7 +84,11 @@ def test_the_pages_of_a_search_count_every_match_once(client):
     with CaptureQueriesContext(connection) as queries:
         assert page(2) == (30, [f"Vrac {n}" for n in range(24, 30)])
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
-    assert len(counts) == 1 and "OVER ()" in counts[0]
+    assert len(counts) == 1
+    if connection.vendor == "postgresql":
+        assert "OVER ()" in counts[0]
+    else:
+        assert "OVER ()" not in counts[0] and "LIMIT" not in counts[0]
     assert page(1)[1] == [f"Vrac {n:02d}" for n in range(24)]
     # Past the last page, nothing or no page number: as Paginator.get_page() reads them.
     assert page(9)[1] == page(0)[1] == page(-1)[1] == [f"Vrac {n}" for n in range(24, 30)]

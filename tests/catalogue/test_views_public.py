@@ -1,6 +1,7 @@
 """The public pages: home, initiative detail, map and its data, legal pages, language switch."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from registry.models import Status, StatusChange
@@ -246,7 +247,8 @@ def test_map_page_and_data_need_a_constant_number_of_queries(
         initiative.products.set([ProductCategoryFactory()])
         StoredAssessmentFactory(initiative=initiative)
 
-    with django_assert_max_num_queries(9):
+    # The count is a query of its own on SQLite (catalogue.views.page_ids).
+    with django_assert_max_num_queries(9 + (connection.vendor == "sqlite")):
         page = client.get(reverse("catalogue:initiative-map"))
     with django_assert_max_num_queries(1):
         data = client.get(reverse("catalogue:map-data")).json()

@@ -143,6 +143,15 @@ def test_name_matches_come_first_then_the_usual_order():
     assert found("vrac") == ["Bocaux et vrac", "Vrac & Co", "Au panier"]
 
 
+def test_the_ranking_reads_the_stored_name_words_not_the_whole_text():
+    InitiativeFactory(name="Vrac & Co", summary="")
+
+    sql = str(search(Initiative.objects.all(), "vrac").query)
+
+    assert '"search_name" LIKE' in sql
+    assert "search_text" not in sql.split("ORDER BY")[1]
+
+
 def test_the_more_words_the_name_holds_the_higher():
     InitiativeFactory(name="Marché couvert", summary="Légumes en vrac")
     InitiativeFactory(name="Vrac du marché", summary="")
@@ -168,6 +177,7 @@ def test_the_search_text_follows_the_write_paths(agent):
     )
     assert found("biologique") == ["La Cagette"]
     assert initiative.search_text.startswith("la cagette |")
+    assert initiative.search_name == "la cagette"
 
     saved, _changed = update_initiative(
         initiative=initiative,
@@ -179,6 +189,7 @@ def test_the_search_text_follows_the_write_paths(agent):
     assert found("cageot") == found("logistique") == ["Le Cageot"]
     assert found("cagette") == found("biologique") == []
     assert saved.search_text.startswith("le cageot |")
+    assert saved.search_name == "le cageot"
 
 
 def test_a_reference_renamed_refreshes_the_initiatives_that_show_it():
@@ -227,6 +238,10 @@ def test_the_bulk_refresh_and_its_command_fill_rows_written_raw():
     Initiative.objects.update(search_text="")
     call_command("refresh_search_text", stdout=io.StringIO())
     assert found("cagette") == ["La Cagette"]
+
+    Initiative.objects.update(search_name="")
+    assert refresh_search_text(Initiative.objects.all()) == 1
+    assert Initiative.objects.get().search_name == "la cagette"
 
 
 def test_the_demo_data_is_found_by_type_and_label(demo_data):

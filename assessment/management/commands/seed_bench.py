@@ -40,7 +40,7 @@ from registry.models import (
     ProductCategory,
     Status,
 )
-from registry.search import build_search_text
+from registry.search import build_search_text, name_part
 from registry.validators import LATITUDE_RANGE, LONGITUDE_RANGE
 
 SLUG_PREFIX = "seed-"
@@ -282,7 +282,8 @@ class Command(BaseCommand):
                     "work_integration_jobs": rng.random() < 0.2,
                     "created_at": now,
                     "updated_at": now,
-                    "search_text": build_search_text(name, others),
+                    "search_text": (text := build_search_text(name, others)),
+                    "search_name": name_part(text),
                 }
             )
         bulk_insert(Initiative, initiatives)
