@@ -1,11 +1,13 @@
-"""The OpenAPI document tells the truth: schemathesis reads /api/schema/, generates requests for
-every operation (valid ones and broken ones) and checks each answer: never a server error, only
-documented status codes and content types, bodies that match the documented schema, and
-schema-violating input refused.
+"""The schemathesis gate: the OpenAPI document tells the truth. Schemathesis reads /api/schema/,
+generates requests for every operation (valid ones and broken ones) and checks each answer: never
+a server error, only documented status codes and content types, bodies that match the documented
+schema, and schema-violating input refused.
 
-In-process (WSGI, no server), anonymously and as an agent, on the test database (one
-transaction per test: the writes are rolled back). Bounded and derandomized, so that it runs in
-`make test` in well under a minute and fails the same way twice.
+In-process (WSGI, no server), on the test database (one transaction per test: the writes are
+rolled back). Bounded and derandomized, so that it fails the same way twice. One test module per
+audience (test_schemathesis_anonymous.py, test_schemathesis_agent.py), each with its `headers`
+fixture: `make test` runs test modules whole on each worker, and the two halves are the
+suite's longest modules.
 """
 
 import datetime
@@ -29,8 +31,6 @@ from registry.models import Need
 from tests.api.conftest import assess, user_with_role
 from tests.factories import FollowUpFactory, InitiativeFactory
 
-pytestmark = pytest.mark.django_db
-
 # Every check of `schemathesis run` but one: whether a schema-valid request is accepted depends
 # on the database (unknown reference codes, workflow transitions, duplicates), which a schema
 # cannot say; those answers are 400s with an explanation, as they should be.
@@ -39,7 +39,7 @@ EXAMPLES_PER_OPERATION = 15
 
 
 @pytest.fixture(autouse=True)
-def _pytest_9_node_id(request):
+def pytest_9_node_id(request):
     # schemathesis 4.32's lazy schemas label their subtests through Node._nodeid, which pytest 9.2
     # replaced by Node._id; the old name is only read and written back by schemathesis.
     request.node._nodeid = request.node.nodeid
@@ -95,11 +95,8 @@ def known_values():
     }
 
 
-@pytest.fixture(params=["anonymous", "agent"])
-def headers(request):
-    """The two audiences: nobody, and an agent of the Région (who may write)."""
-    if request.param == "anonymous":
-        return {}
+def agent_headers():
+    """An agent of the Région, who may write."""
     agent = user_with_role("agent-schemathesis", AGENT)
     return {"Authorization": f"Token {Token.objects.create(user=agent).key}"}
 
@@ -112,17 +109,22 @@ def api_schema(wsgi_app, known_values, headers):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-@schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-def test_api_matches_its_schema(case, known_values, headers):
-    use_known_values(case, known_values)
-    case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
+def gate_test():
+    """The test function, for a module that defines the `headers` fixture."""
+
+    @schema.parametrize()
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def test_api_matches_its_schema(case, known_values, headers):
+        use_known_values(case, known_values)
+        case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
+
+    return test_api_matches_its_schema
 
 
 def use_known_values(case, known_values):
