@@ -193,8 +193,9 @@ def refresh_search_text(queryset) -> int:
         for pk, current, current_name, name, *texts in rows:
             own, references = texts[: len(OWN_FIELDS) - 1], texts[len(OWN_FIELDS) - 1 :]
             text = build_search_text(name, own, [*references, *related.get(pk, ())])
-            if text != current or name_part(text) != current_name:
-                stale.append(model(pk=pk, search_text=text, search_name=name_part(text)))
+            name_words = name_part(text)
+            if text != current or name_words != current_name:
+                stale.append(model(pk=pk, search_text=text, search_name=name_words))
         rows_of.bulk_update(stale, ["search_text", "search_name"], batch_size=500)
         changed += len(stale)
     if changed:
