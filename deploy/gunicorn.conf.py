@@ -30,13 +30,18 @@ GC_FREEZE = os.environ.get("GUNICORN_GC_FREEZE", "true").lower() not in ("0", "f
 
 def when_ready(server):
     """In the master, once the app is loaded and before any fork: import every view (the URL
-    resolver), then freeze what exists so far. Frozen objects are left out of every garbage
-    collection, so workers neither scan Django's tens of thousands of start-up objects (the long
-    pauses behind the slowest requests) nor copy the master's pages by touching them."""
+    resolver), compile the templates and read the translations (core/warmup.py: a worker
+    replaced after max_requests starts warm), then freeze what exists so far. Frozen objects
+    are left out of every garbage collection, so workers neither scan Django's tens of
+    thousands of start-up objects (the long pauses behind the slowest requests) nor copy the
+    master's pages by touching them."""
     from django.db import connections
     from django.urls import get_resolver
 
+    from core.warmup import warm_up
+
     get_resolver().url_patterns  # noqa: B018 - imports the views and builds the URL patterns
+    warm_up()
     connections.close_all()  # no connection may be shared with the workers
     if GC_FREEZE:
         gc.collect()
