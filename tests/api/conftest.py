@@ -42,7 +42,7 @@ def days_ago(n):
     return timezone.now() - datetime.timedelta(days=n)
 
 
-# Kept for schemathesis_gate.py and test_item_fields.py, written meanwhile: the other tests use
+# Kept for tests/api/schemathesis/ and test_item_fields.py, written meanwhile: the other tests use
 # tests.factories (StoredAssessmentFactory, user_with_role) directly. Remove once they do too.
 
 

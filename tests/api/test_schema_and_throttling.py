@@ -121,7 +121,7 @@ def test_agents_are_not_throttled_like_anonymous_clients(agent_api, monkeypatch)
 
 
 # --- What schemathesis found the schema got wrong (issue 11); the whole check is
-# --- tests/api/schemathesis_gate.py (test_schemathesis_anonymous.py, test_schemathesis_agent.py)
+# --- tests/api/schemathesis/ (gate.py, one test module per audience)
 
 
 def schema_of(api):
